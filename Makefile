@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+# Kestrel top-level Makefile: the one entry point.  Per-folder fragments
+# (*.mk) add their own rules; all output goes under $(BUILD).
+# `make help` lists the targets.
+
+.DEFAULT_GOAL := all
+.SECONDEXPANSION:
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+BUILD    ?= build
+CROSS    ?=
+CC       := $(CROSS)gcc
+LD       := $(CROSS)ld
+OBJCOPY  := $(CROSS)objcopy
+NM       := $(CROSS)nm
+NASM     ?= nasm
+HOSTCC   ?= cc
+PYTHON   ?= python3
+
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+# Host tools the build needs; scripts/install-deps.sh installs what is missing.
+DEPS_STAMP := $(BUILD)/.host-tools-ok
+
+COMMON_WARN  := -Wall -Wextra -Werror
+GCC_INCLUDE  := $(shell $(CC) -print-file-name=include 2>/dev/null)
+FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+                -fno-stack-protector -fno-pic -fno-pie -fno-common \
+                -mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+                -ffile-prefix-map=$(CURDIR)/= -MMD -MP $(COMMON_WARN)
+
+KERNEL_CFLAGS := $(FREESTANDING) -m64 -mno-red-zone -mcmodel=kernel \
+                 -Ikernel/abi -Ikernel -Iarch/x86_64/kernel \
+                 -DKESTREL_VERSION='"$(VERSION)"' -DKESTREL_GIT_REV='"$(GIT_REV)"' \
+                 -DKESTREL_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)ULL
+LOADER_CFLAGS := $(FREESTANDING) -m32 -march=i686 -Ikernel/abi -Iarch/x86_64/loader
+NASM_FLAGS    := -Werror -g -F dwarf
+LIBGCC32      := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
+
+HOST_TEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+                    -fno-omit-frame-pointer $(COMMON_WARN) -DKESTREL_HOST_TEST \
+                    -Ikernel/abi -Ikernel -Iarch/x86_64/loader -Itests/unit
+
+LOADER_ELF := $(BUILD)/boot/loader.elf
+KERNEL_ELF := $(BUILD)/boot/kernel.elf
+INITRD_TAR := $(BUILD)/boot/initrd.tar
+ISO        := $(BUILD)/kestrel.iso
+DISK       := $(BUILD)/kestrel.img
+
+include arch/x86_64/loader/loader.mk
+include kernel/kernel.mk
+include initrd/initrd.mk
+include image/image.mk
+include tests/tests.mk
+
+.PHONY: all
+all: $(ISO) $(DISK) $(LOADER_ELF) $(KERNEL_ELF) $(INITRD_TAR) ## build the ISO, the raw disk and the boot files
+
+$(DEPS_STAMP): scripts/install-deps.sh
+	@mkdir -p $(@D)
+	@scripts/install-deps.sh --ensure
+	@touch $@
+
+.PHONY: deps
+deps: ## install missing host tools (apt-get; sudo when not root)
+	@scripts/install-deps.sh --ensure
+
+.PHONY: clean
+clean: ## remove build/
+	rm -rf $(BUILD)
+
+.PHONY: help
+help: ## list the targets
+	@echo "Kestrel $(VERSION): make [target] [CROSS=x86_64-elf-] [V=1]"
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
+	  awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
+	@echo "Kernel command line: ktest log=LEVEL break=POINT exit smp=N (see docs/boot.md)"

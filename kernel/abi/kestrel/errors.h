@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel error codes (ABI).  Kernel functions that can fail return the
+ * negative of one of these (e.g. -KS_ERR_FAULT); 0 or a positive count
+ * means success.  Userspace will see the same values from system calls.
+ */
+#ifndef KESTREL_ABI_ERRORS_H
+#define KESTREL_ABI_ERRORS_H
+
+#define KS_OK                    0
+#define KS_ERR_INVALID_ARGUMENT  1 /* a parameter is out of range or malformed */
+#define KS_ERR_FAULT             2 /* an address could not be accessed */
+#define KS_ERR_NOT_FOUND         3 /* the named thing does not exist */
+#define KS_ERR_CORRUPT           4 /* input data failed validation */
+
+#endif /* KESTREL_ABI_ERRORS_H */
