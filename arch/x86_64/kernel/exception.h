@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel CPU exception reporting (x86_64); see exception.c.
+ */
+#ifndef KESTREL_ARCH_X86_64_EXCEPTION_H
+#define KESTREL_ARCH_X86_64_EXCEPTION_H
+
+#include "regs.h"
+
+enum {
+    EXC_DIVIDE_ERROR = 0,
+    EXC_NMI = 2,
+    EXC_BREAKPOINT = 3,
+    EXC_INVALID_OPCODE = 6,
+    EXC_DOUBLE_FAULT = 8,
+    EXC_INVALID_TSS = 10,
+    EXC_SEGMENT_NOT_PRESENT = 11,
+    EXC_STACK_FAULT = 12,
+    EXC_GENERAL_PROTECTION = 13,
+    EXC_PAGE_FAULT = 14,
+    EXC_MACHINE_CHECK = 18,
+    EXC_COUNT = 32
+};
+
+/* "#PF page fault" style name of an exception vector. */
+const char *exception_name(unsigned vector);
+
+/* Report an unrecoverable exception and panic. */
+__attribute__((noreturn)) void exception_fatal(const struct arch_regs *frame);
+
+void idt_init(void);
+
+#endif /* KESTREL_ARCH_X86_64_EXCEPTION_H */

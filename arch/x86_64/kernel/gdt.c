@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel GDT and TSS (x86_64).
+ *
+ * Layout (selectors are part of the SYSCALL/SYSRET contract later, SDM
+ * Vol. 3A 3.4.5 and the SYSRET description: user code32, user data and
+ * user code64 must sit in that order):
+ *   0x00 null   0x08 kernel code64   0x10 kernel data   0x18 user code32
+ *   0x20 user data   0x28 user code64   0x30 TSS (16-byte system descriptor)
+ * The TSS provides IST stacks so #DF, NMI and #MC run on known-good
+ * stacks even if the current one is broken (SDM 6.14.5).
+ * gdt_init() runs once on the boot CPU; gdt_ist_stack_bounds() serves
+ * the backtrace walker.
+ */
+#include <stdint.h>
+#include "gdt.h"
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss64) == 104, "TSS layout (SDM Figure 8-11)");
+
+struct descriptor_pointer {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+#define IST_STACK_SIZE 8192
+
+static uint8_t ist_stacks[GDT_IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
+static struct tss64 boot_tss __attribute__((aligned(16)));
+static uint64_t gdt[8] __attribute__((aligned(16)));
+
+/* Flat code/data descriptors: base 0, limit 4 GiB; in 64-bit mode only
+ * the access byte and the L/D bits matter (SDM 3.4.5). */
+#define SEG_KERNEL_CODE64 0x00AF9A000000FFFFull
+#define SEG_KERNEL_DATA   0x00CF92000000FFFFull
+#define SEG_USER_CODE32   0x00CFFA000000FFFFull
+#define SEG_USER_DATA     0x00CFF2000000FFFFull
+#define SEG_USER_CODE64   0x00AFFA000000FFFFull
+
+static void set_tss_descriptor(uint64_t base, uint32_t limit)
+{
+    /* Available 64-bit TSS (type 9), present, DPL 0 (SDM Figure 8-4). */
+    gdt[GDT_TSS / 8] = (limit & 0xFFFFull) | ((base & 0xFFFFFFull) << 16) |
+                       (0x89ull << 40) | ((uint64_t)(limit >> 16 & 0xF) << 48) |
+                       ((base >> 24 & 0xFF) << 56);
+    gdt[GDT_TSS / 8 + 1] = base >> 32;
+}
+
+static void load_gdt_and_segments(void)
+{
+    struct descriptor_pointer gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    /* A far return is the way to reload CS in 64-bit mode. */
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "movl %2, %%eax\n\t"
+                     "movl %%eax, %%ds\n\t"
+                     "movl %%eax, %%es\n\t"
+                     "movl %%eax, %%ss\n\t"
+                     "xorl %%eax, %%eax\n\t"
+                     "movl %%eax, %%fs\n\t"
+                     "movl %%eax, %%gs\n\t"
+                     : : "m"(gdtr), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA)
+                     : "rax", "memory");
+    __asm__ volatile("ltr %w0" : : "r"((uint16_t)GDT_TSS) : "memory");
+}
+
+void gdt_init(void)
+{
+    gdt[0] = 0;
+    gdt[GDT_KERNEL_CODE / 8] = SEG_KERNEL_CODE64;
+    gdt[GDT_KERNEL_DATA / 8] = SEG_KERNEL_DATA;
+    gdt[GDT_USER_CODE32 / 8] = SEG_USER_CODE32;
+    gdt[GDT_USER_DATA / 8] = SEG_USER_DATA;
+    gdt[GDT_USER_CODE64 / 8] = SEG_USER_CODE64;
+    for (int i = 0; i < GDT_IST_COUNT; i++)
+        boot_tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+    /* No I/O permission bitmap: its offset points past the limit. */
+    boot_tss.iomap_base = sizeof(boot_tss);
+    set_tss_descriptor((uint64_t)(uintptr_t)&boot_tss, sizeof(boot_tss) - 1);
+    load_gdt_and_segments();
+}
+
+bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high)
+{
+    for (int i = 0; i < GDT_IST_COUNT; i++) {
+        uintptr_t lo = (uintptr_t)ist_stacks[i], hi = lo + IST_STACK_SIZE;
+        if (addr >= lo && addr < hi) {
+            *low = lo;
+            *high = hi;
+            return true;
+        }
+    }
+    return false;
+}
+
+uint16_t gdt_read_task_register(void)
+{
+    uint16_t tr;
+    __asm__ volatile("str %0" : "=r"(tr));
+    return tr;
+}

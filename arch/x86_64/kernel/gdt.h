@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel GDT/TSS interface (x86_64); see gdt.c for the layout.
+ */
+#ifndef KESTREL_ARCH_X86_64_GDT_H
+#define KESTREL_ARCH_X86_64_GDT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GDT_KERNEL_CODE 0x08
+#define GDT_KERNEL_DATA 0x10
+#define GDT_USER_CODE32 0x18
+#define GDT_USER_DATA   0x20
+#define GDT_USER_CODE64 0x28
+#define GDT_TSS         0x30
+
+/* IST slots (1-based, as the IDT gate encodes them). */
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
+#define IST_MACHINE_CHECK 3
+#define GDT_IST_COUNT     3
+
+void gdt_init(void);
+bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high);
+uint16_t gdt_read_task_register(void);
+
+#endif /* KESTREL_ARCH_X86_64_GDT_H */

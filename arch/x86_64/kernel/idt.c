@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel IDT and interrupt dispatch (x86_64).
+ *
+ * Every vector gets an interrupt gate to its isr.asm stub (kernel code
+ * selector, DPL 0, interrupts stay off inside handlers).  #DF, NMI and #MC
+ * switch to their IST stacks.  arch_interrupt_dispatch() is the single C
+ * entry from isr.asm: an exception first tries the fixup table, else it
+ * is reported and the kernel panics; any other vector is unexpected while
+ * all interrupt sources are masked, so it is logged and ignored (the 8259
+ * can still raise spurious IRQ 7/15).  idt_init() runs once, boot CPU.
+ */
+#include <stdint.h>
+#include "arch.h"
+#include "debug/kprintf.h"
+#include "exception.h"
+#include "fixup.h"
+#include "gdt.h"
+#include "regs.h"
+
+struct idt_gate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attr;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout (SDM Figure 6-8)");
+
+struct idt_pointer {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+#define GATE_INTERRUPT_DPL0 0x8E /* present, DPL 0, 64-bit interrupt gate */
+
+extern const uint64_t isr_stub_table[256];
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+
+static void set_gate(unsigned vector, uint64_t handler, uint8_t ist)
+{
+    idt[vector] = (struct idt_gate){
+        .offset_low = handler & 0xFFFF,
+        .selector = GDT_KERNEL_CODE,
+        .ist = ist,
+        .type_attr = GATE_INTERRUPT_DPL0,
+        .offset_mid = (handler >> 16) & 0xFFFF,
+        .offset_high = handler >> 32,
+    };
+}
+
+void idt_init(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        set_gate(v, isr_stub_table[v], 0);
+    set_gate(EXC_DOUBLE_FAULT, isr_stub_table[EXC_DOUBLE_FAULT], IST_DOUBLE_FAULT);
+    set_gate(EXC_NMI, isr_stub_table[EXC_NMI], IST_NMI);
+    set_gate(EXC_MACHINE_CHECK, isr_stub_table[EXC_MACHINE_CHECK], IST_MACHINE_CHECK);
+
+    struct idt_pointer idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
+}
+
+void arch_interrupt_dispatch(struct arch_regs *frame);
+
+void arch_interrupt_dispatch(struct arch_regs *frame)
+{
+    if (frame->vector < EXC_COUNT) {
+        if (fixup_apply(frame))
+            return;
+        exception_fatal(frame);
+    }
+    kwarn("irq: unexpected interrupt vector %llu ignored\n",
+          (unsigned long long)frame->vector);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel x86_64 platform glue: CPU table setup, screen console choice,
+ * the emulator exit path, halting, the Bochs breakpoint, and the page
+ * table walks the kernel needs this early (dropping the loader's
+ * identity map, translating addresses for self-tests).
+ * Boot CPU, interrupts off.
+ */
+#include "arch.h"
+#include "console/fbcon.h"
+#include "cpu.h"
+#include "exception.h"
+#include "gdt.h"
+#include "kestrel/errors.h"
+#include "kestrel/qemu_exit.h"
+#include "pic.h"
+#include "vga.h"
+
+#define PTE_PRESENT   0x1ull
+#define PTE_LARGE     0x80ull
+#define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
+
+void arch_cpu_init(void)
+{
+    gdt_init();
+    idt_init();
+    pic_remap_and_mask();
+}
+
+void arch_screen_console_init(const struct ks_boot_info *bi)
+{
+    const struct ks_framebuffer *fb = &bi->framebuffer;
+    uint64_t span = (uint64_t)fb->pitch * fb->height;
+    /* Only draw where the direct map reaches. */
+    if (fb->type == KS_FB_NONE || fb->base + span > bi->direct_map_size || span == 0)
+        return;
+    uintptr_t virt = (uintptr_t)(KS_DIRECT_MAP_BASE + fb->base);
+    if (fb->type == KS_FB_VGA_TEXT)
+        vga_console_init(virt, fb->width, fb->height, fb->pitch);
+    else if (fb->type == KS_FB_RGB)
+        fbcon_init(fb, virt);
+}
+
+void arch_breakpoint(void)
+{
+    BOCHS_BREAK();
+}
+
+void arch_halt(void)
+{
+    cpu_halt_forever();
+    __builtin_unreachable();
+}
+
+void arch_exit(unsigned code)
+{
+    static const char shutdown[] = "Shutdown";
+    /* QEMU isa-debug-exit ends the emulator here ... */
+    outl(KS_QEMU_EXIT_PORT, code);
+    /* ... Bochs ends on this string; real hardware ignores both. */
+    for (const char *p = shutdown; *p; p++)
+        outb(KS_BOCHS_SHUTDOWN_PORT, (uint8_t)*p);
+    cpu_halt_forever();
+    __builtin_unreachable();
+}
+
+static uint64_t *table_at(uint64_t phys)
+{
+    return (uint64_t *)(uintptr_t)(KS_DIRECT_MAP_BASE + (phys & PTE_ADDR_MASK));
+}
+
+void arch_drop_identity_map(void)
+{
+    uint64_t cr3 = read_cr3();
+    table_at(cr3)[0] = 0;
+    /* Reloading CR3 flushes the non-global identity translations. */
+    write_cr3(cr3);
+}
+
+int arch_virt_to_phys(uintptr_t virt, uint64_t *phys)
+{
+    uint64_t entry = read_cr3();
+    /* 4-level walk (SDM Vol. 3A, 4.5): PML4, PDPT, PD, PT. */
+    for (int level = 3; level >= 0; level--) {
+        unsigned shift = 12 + 9 * (unsigned)level;
+        entry = table_at(entry)[(virt >> shift) & 0x1FF];
+        if (!(entry & PTE_PRESENT))
+            return -KS_ERR_NOT_FOUND;
+        bool leaf = level == 0 || ((level == 1 || level == 2) && (entry & PTE_LARGE));
+        if (leaf) {
+            uint64_t page_mask = (1ull << shift) - 1;
+            *phys = (entry & PTE_ADDR_MASK & ~page_mask) | (virt & page_mask);
+            return 0;
+        }
+    }
+    return -KS_ERR_NOT_FOUND;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel console multiplexer: every registered console receives every
+ * byte the kernel logs.  Drivers (COM1, Bochs port 0xE9, VGA text, the
+ * framebuffer) register a struct console they own; registration is
+ * permanent.  No locking yet: boot CPU only, interrupts off; write paths
+ * must be safe to call from exception context (panic).
+ */
+#ifndef KESTREL_CONSOLE_CONSOLE_H
+#define KESTREL_CONSOLE_CONSOLE_H
+
+#include <stddef.h>
+
+struct console {
+    const char *name;
+    void (*write)(struct console *console, const char *s, size_t len);
+    struct console *next;
+};
+
+void console_register(struct console *console);
+void console_write(const char *s, size_t len);
+
+#endif /* KESTREL_CONSOLE_CONSOLE_H */

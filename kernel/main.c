@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel kernel main: the boot sequence after kernel_entry.
+ *
+ * Order matters: the serial console first (so every later failure can be
+ * reported), then the CPU tables (so a fault is reported, not a triple
+ * fault), then the boot_info check (probing the pointer through the
+ * fixup table), and only then anything read from boot_info.  The log
+ * level, break points and exit behaviour come from the command line.
+ */
+#include "arch.h"
+#include "debug/kprintf.h"
+#include "debug/panic.h"
+#include "init/boot.h"
+#include "kestrel/qemu_exit.h"
+#include "ktest/ktest.h"
+
+const struct ks_boot_info *kernel_boot_info;
+struct cmdline_options kernel_options;
+
+static void warn_option(void *ctx, const char *word, size_t len, const char *why)
+{
+    (void)ctx;
+    kwarn("cmdline: warning: ignoring \"%.*s\": %s\n", (int)len, word, why);
+}
+
+static char cmdline[KS_BOOT_CMDLINE_LEN];
+
+static void check_boot_info_or_halt(const struct ks_boot_info *bi)
+{
+    bool readable;
+    const char *why = boot_info_check(bi, &readable);
+    if (!why)
+        return;
+    kerror("kestrel: fatal: %s (boot_info at %p)\n", why, (const void *)bi);
+    if (readable)
+        kerror("kestrel: fatal: found magic 0x%llx version %u size %u, expected "
+               "0x%llx version %u size %u\n", (unsigned long long)bi->magic,
+               bi->version, bi->size, (unsigned long long)KS_BOOT_INFO_MAGIC,
+               KS_BOOT_INFO_VERSION, (unsigned)sizeof(*bi));
+    arch_halt();
+}
+
+static void parse_command_line(const struct ks_boot_info *bi)
+{
+    /* Copy with a guaranteed NUL: the loader's field is untrusted. */
+    for (size_t i = 0; i + 1 < sizeof(cmdline); i++) {
+        cmdline[i] = bi->cmdline[i];
+        if (!cmdline[i])
+            break;
+    }
+    cmdline_parse(cmdline, &kernel_options, NULL, NULL);
+    klog_set_level(kernel_options.log_level);
+    panic_set_exit(kernel_options.exit);
+}
+
+static __attribute__((noreturn)) void finish(unsigned exit_code)
+{
+    kinfo("kestrel: boot complete\n");
+    if (kernel_options.exit)
+        arch_exit(exit_code);
+    arch_halt();
+}
+
+void kernel_main(const struct ks_boot_info *bi)
+{
+    uint64_t entry_cycles = arch_cycles();
+    arch_early_console_init();
+    arch_cpu_init();
+    check_boot_info_or_halt(bi);
+    kernel_boot_info = bi;
+
+    uint64_t start = bi->loader_entry_tsc && bi->loader_entry_tsc <= entry_cycles ?
+                     bi->loader_entry_tsc : entry_cycles;
+    klog_set_clock(start, arch_cycles_calibrate_khz());
+    parse_command_line(bi);
+    if (kernel_options.break_points & BREAK_ENTRY)
+        arch_breakpoint();
+    arch_screen_console_init(bi);
+
+    kinfo("Kestrel %s (%s) x86_64\n", KESTREL_VERSION, KESTREL_GIT_REV);
+    boot_report_facts(bi);
+    /* Parsed again now that warnings have somewhere to go. */
+    struct cmdline_options reparsed;
+    cmdline_parse(cmdline, &reparsed, warn_option, NULL);
+    boot_report_memory_map(bi);
+    arch_drop_identity_map();
+
+    if (kernel_options.break_points & BREAK_INITRD)
+        arch_breakpoint();
+    initrd_load(bi);
+
+    if (kernel_options.ktest) {
+        if (kernel_options.break_points & BREAK_KTEST)
+            arch_breakpoint();
+        unsigned failed = ktest_run_all();
+        finish(failed ? KS_EXIT_FAIL : KS_EXIT_PASS);
+    }
+    finish(KS_EXIT_PASS);
+}
