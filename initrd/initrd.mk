@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: MIT
+# The initramfs: initrd/etc/ (configuration) now; built userspace programs
+# join it as they appear.  scripts/mkinitrd makes the archive deterministic.
+
+INITRD_ETC := $(shell find initrd/etc -type f 2>/dev/null)
+
+$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	scripts/mkinitrd -o $@ initrd/etc:etc
+
+.PHONY: initrd
+initrd: $(INITRD_TAR) ## pack build/boot/initrd.tar from initrd/
