@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+# Tests.  Host unit tests: every tests/unit/test_NAME.c is one program,
+# linked with the sources its owner lists in UNIT_DEPS_test_NAME, built
+# with the sanitizers.  Boot tests: test images under build/tests/images,
+# booted by tests/boot/run-boot-tests.  `make test` runs everything and
+# ends with one line, "N passed, N failed".
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
+UNIT_HDRS := tests/unit/unit.h $(wildcard kernel/abi/kestrel/*.h kernel/lib/*.h arch/x86_64/loader/*.h)
+
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(UNIT_HDRS) $$(UNIT_DEPS_test_$$*)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(UNIT_DEPS_test_$*)
+
+# --- boot-test images -------------------------------------------------------
+TIMG := $(BUILD)/tests/images
+TBOOT := $(BUILD)/tests/bootdirs
+
+# A boot folder that differs from build/boot in one file.
+$(TBOOT)/notelf/.ok: $(BOOT_FILES) tests/boot/not-an-elf.txt
+	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
+	cp tests/boot/not-an-elf.txt $(@D)/kernel.elf
+	@touch $@
+$(TBOOT)/elf32/.ok: $(BOOT_FILES)
+	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
+	cp $(LOADER_ELF) $(@D)/kernel.elf
+	@touch $@
+$(TBOOT)/initrd-corrupt/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
+	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
+	tests/boot/corrupt-tar checksum $(INITRD_TAR) $(@D)/initrd.tar
+	@touch $@
+$(TBOOT)/initrd-truncated/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
+	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
+	tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
+	@touch $@
+
+TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
+               $(TIMG)/elf32.iso $(TIMG)/initrd-corrupt.iso $(TIMG)/initrd-truncated.iso
+
+$(TIMG)/ktest.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest.cfg scripts/mkiso
+	scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest.cfg
+$(TIMG)/ktest.img: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest.cfg scripts/mkdisk image/early.cfg
+	scripts/mkdisk -o $@ -b $(BUILD)/boot -x tests/boot/ktest.cfg
+$(TIMG)/bios-fb.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest-bios-fb.cfg scripts/mkiso
+	scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest-bios-fb.cfg
+$(TIMG)/no-kernel.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/no-kernel.cfg scripts/mkiso
+	scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/no-kernel.cfg
+$(TIMG)/%.iso: $(TBOOT)/%/.ok grub/grub.cfg tests/boot/ktest.cfg scripts/mkiso
+	scripts/mkiso -o $@ -b $(TBOOT)/$* -x tests/boot/ktest.cfg
+
+.PHONY: unit test test-images
+unit: $(UNIT_BINS) ## build and run the host unit tests only
+	@tests/run-tests --unit-only $(UNIT_BINS)
+
+test-images: $(TEST_IMAGES)
+
+test: $(UNIT_BINS) $(TEST_IMAGES) $(ISO) $(DISK) ## run unit, in-kernel and boot tests; ends "N passed, N failed"
+	@tests/run-tests $(UNIT_BINS)
