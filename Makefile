@@ -23,8 +23,27 @@ GIT_REV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-# Host tools the build needs; scripts/install-deps.sh installs what is missing.
+# Quiet by default: one line per step; V=1 shows every command.
+ifeq ($(V),1)
+  Q :=
+  say =
+else
+  Q := @
+  say = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# Host tools the build needs.  Checked once per build folder, when make
+# starts (so even a parallel build installs them before compiling):
+# scripts/install-deps.sh installs what is missing or names the package.
 DEPS_STAMP := $(BUILD)/.host-tools-ok
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(wildcard $(DEPS_STAMP)),)
+DEPS_RESULT := $(shell scripts/install-deps.sh --ensure >&2 && mkdir -p $(BUILD) && touch $(DEPS_STAMP) && echo ok)
+ifneq ($(DEPS_RESULT),ok)
+$(error host tools are missing: see the install-deps lines above)
+endif
+endif
+endif
 
 COMMON_WARN  := -Wall -Wextra -Werror
 GCC_INCLUDE  := $(shell $(CC) -print-file-name=include 2>/dev/null)
@@ -60,11 +79,6 @@ include tests/tests.mk
 .PHONY: all
 all: $(ISO) $(DISK) $(LOADER_ELF) $(KERNEL_ELF) $(INITRD_TAR) ## build the ISO, the raw disk and the boot files
 
-$(DEPS_STAMP): scripts/install-deps.sh
-	@mkdir -p $(@D)
-	@scripts/install-deps.sh --ensure
-	@touch $@
-
 .PHONY: deps
 deps: ## install missing host tools (apt-get; sudo when not root)
 	@scripts/install-deps.sh --ensure
@@ -78,4 +92,4 @@ help: ## list the targets
 	@echo "Kestrel $(VERSION): make [target] [CROSS=x86_64-elf-] [V=1]"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
 	  awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
-	@echo "Kernel command line: ktest log=LEVEL break=POINT exit smp=N (see docs/boot.md)"
+	@echo "Kernel command line: ktest[=NAME] log=LEVEL break=POINT exit console=serial smp=N (docs/boot.md)"

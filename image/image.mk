@@ -11,11 +11,11 @@ SMP     ?= 1
 IMAGE   ?= iso
 RUN_IMAGE = $(if $(filter disk,$(IMAGE)),--disk $(DISK),--iso $(ISO))
 
-$(ISO): $(BOOT_FILES) grub/grub.cfg scripts/mkiso VERSION | $(DEPS_STAMP)
-	scripts/mkiso -o $@ -b $(BUILD)/boot
+$(ISO): $(BOOT_FILES) grub/grub.cfg scripts/mkiso VERSION
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot
 
-$(DISK): $(BOOT_FILES) grub/grub.cfg image/early.cfg image/disk-layout.sfdisk scripts/mkdisk | $(DEPS_STAMP)
-	scripts/mkdisk -o $@ -b $(BUILD)/boot
+$(DISK): $(BOOT_FILES) grub/grub.cfg image/early.cfg image/disk-layout.sfdisk scripts/mkdisk
+	$(Q)scripts/mkdisk -o $@ -b $(BUILD)/boot
 
 .PHONY: iso disk run debug bochs release
 iso: $(ISO) ## build build/kestrel.iso only
@@ -31,4 +31,4 @@ bochs: $(ISO) ## boot the ISO in Bochs: magic breakpoints, port 0xE9 log (BOCHS_
 	scripts/run-bochs --iso $(ISO) $(BOCHS_ARGS)
 
 release: ## versioned reproducible images and SHA256SUMS in build/release/
-	scripts/mkrelease
+	$(Q)scripts/mkrelease

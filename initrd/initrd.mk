@@ -4,9 +4,9 @@
 
 INITRD_ETC := $(shell find initrd/etc -type f 2>/dev/null)
 
-$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd | $(DEPS_STAMP)
+$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd
 	@mkdir -p $(@D)
-	scripts/mkinitrd -o $@ initrd/etc:etc
+	$(Q)scripts/mkinitrd -o $@ initrd/etc:etc
 
 .PHONY: initrd
 initrd: $(INITRD_TAR) ## pack build/boot/initrd.tar from initrd/

@@ -26,34 +26,34 @@ $(KERNEL_BUILD)/kernel/lib/string.o: KERNEL_FILE_CFLAGS := -fno-tree-loop-distri
 
 $(KERNEL_BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) $(KERNEL_FILE_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)$(CC) $(KERNEL_CFLAGS) $(KERNEL_FILE_CFLAGS) -c $< -o $@
 
 $(KERNEL_BUILD)/%.o: %.asm
 	@mkdir -p $(@D)
-	$(NASM) $(NASM_FLAGS) -f elf64 -MD $(@:.o=.d) -MP -o $@ $<
+	$(call say,NASM,$<)$(NASM) $(NASM_FLAGS) -f elf64 -MD $(@:.o=.d) -MP -o $@ $<
 
 $(KERNEL_PASS1): $(KERNEL_OBJS) $(KERNEL_LDS)
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	$(call say,LD,$@)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(KERNEL_SYMTAB).asm: $(KERNEL_PASS1) scripts/gen-symtab
-	$(NM) -n $< > $(KERNEL_SYMTAB).nm
-	$(PYTHON) scripts/gen-symtab $(KERNEL_SYMTAB).nm > $@
+	$(call say,SYMTAB,$@)$(NM) -n $< > $(KERNEL_SYMTAB).nm
+	$(Q)$(PYTHON) scripts/gen-symtab $(KERNEL_SYMTAB).nm > $@
 
 $(KERNEL_SYMTAB).o: $(KERNEL_SYMTAB).asm
-	$(NASM) -f elf64 -o $@ $<
+	$(Q)$(NASM) -f elf64 -o $@ $<
 
 # Pass 2, then compare the address and name of every symbol but the table's
 # own end marker (the table's start changes type once the section is filled).
 $(KERNEL_ELF): $(KERNEL_PASS1) $(KERNEL_SYMTAB).o
 	@mkdir -p $(@D)
-	$(LD) $(KERNEL_LDFLAGS) -o $@.pass2 $(KERNEL_OBJS) $(KERNEL_SYMTAB).o
-	$(NM) -n $(KERNEL_PASS1) | awk '$$NF != "__ksymtab_end" { print $$1, $$NF }' > $(KERNEL_BUILD)/symbols.pass1
-	$(NM) -n $@.pass2 | awk '$$NF != "__ksymtab_end" { print $$1, $$NF }' > $(KERNEL_BUILD)/symbols.pass2
+	$(call say,LD,$@)$(LD) $(KERNEL_LDFLAGS) -o $@.pass2 $(KERNEL_OBJS) $(KERNEL_SYMTAB).o
+	$(Q)$(NM) -n $(KERNEL_PASS1) | awk '$$NF != "__ksymtab_end" { print $$1, $$NF }' > $(KERNEL_BUILD)/symbols.pass1
+	$(Q)$(NM) -n $@.pass2 | awk '$$NF != "__ksymtab_end" { print $$1, $$NF }' > $(KERNEL_BUILD)/symbols.pass2
 	@cmp -s $(KERNEL_BUILD)/symbols.pass1 $(KERNEL_BUILD)/symbols.pass2 || \
 	  { echo "kernel: symbols moved between link passes:"; \
 	    diff $(KERNEL_BUILD)/symbols.pass1 $(KERNEL_BUILD)/symbols.pass2 | head -20; \
 	    rm -f $@.pass2; exit 1; }
-	mv $@.pass2 $@
+	$(Q)mv $@.pass2 $@
 
 .PHONY: kernel
 kernel: $(KERNEL_ELF) ## build the kernel ELF (two-pass link with symbol table)

@@ -76,7 +76,8 @@ void kernel_main(const struct ks_boot_info *bi)
     parse_command_line(bi);
     if (kernel_options.break_points & BREAK_ENTRY)
         arch_breakpoint();
-    arch_screen_console_init(bi);
+    if (!kernel_options.serial_only)
+        arch_screen_console_init(bi);
 
     kinfo("Kestrel %s (%s) x86_64\n", KESTREL_VERSION, KESTREL_GIT_REV);
     boot_report_facts(bi);
@@ -93,7 +94,7 @@ void kernel_main(const struct ks_boot_info *bi)
     if (kernel_options.ktest) {
         if (kernel_options.break_points & BREAK_KTEST)
             arch_breakpoint();
-        unsigned failed = ktest_run_all();
+        unsigned failed = ktest_run(kernel_options.ktest_only, kernel_options.ktest_only_len);
         finish(failed ? KS_EXIT_FAIL : KS_EXIT_PASS);
     }
     finish(KS_EXIT_PASS);

@@ -11,7 +11,7 @@ UNIT_HDRS := tests/unit/unit.h $(wildcard kernel/abi/kestrel/*.h kernel/lib/*.h 
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(UNIT_HDRS) $$(UNIT_DEPS_test_$$*)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(UNIT_DEPS_test_$*)
+	$(call say,HOSTCC,$@)$(HOSTCC) $(HOST_TEST_CFLAGS) -o $@ $< $(UNIT_DEPS_test_$*)
 
 # --- boot-test images -------------------------------------------------------
 TIMG := $(BUILD)/tests/images
@@ -20,34 +20,44 @@ TBOOT := $(BUILD)/tests/bootdirs
 # A boot folder that differs from build/boot in one file.
 $(TBOOT)/notelf/.ok: $(BOOT_FILES) tests/boot/not-an-elf.txt
 	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
-	cp tests/boot/not-an-elf.txt $(@D)/kernel.elf
+	$(Q)cp tests/boot/not-an-elf.txt $(@D)/kernel.elf
 	@touch $@
 $(TBOOT)/elf32/.ok: $(BOOT_FILES)
 	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
-	cp $(LOADER_ELF) $(@D)/kernel.elf
+	$(Q)cp $(LOADER_ELF) $(@D)/kernel.elf
 	@touch $@
 $(TBOOT)/initrd-corrupt/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
 	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
-	tests/boot/corrupt-tar checksum $(INITRD_TAR) $(@D)/initrd.tar
+	$(Q)tests/boot/corrupt-tar checksum $(INITRD_TAR) $(@D)/initrd.tar
 	@touch $@
 $(TBOOT)/initrd-truncated/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
 	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
-	tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
+	$(Q)tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
 	@touch $@
 
-TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
+TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso \
+               $(TIMG)/ktest-crash-pf.iso $(TIMG)/ktest-crash-panic.iso $(TIMG)/ktest-unknown.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
                $(TIMG)/elf32.iso $(TIMG)/initrd-corrupt.iso $(TIMG)/initrd-truncated.iso
 
 $(TIMG)/ktest.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest.cfg scripts/mkiso
-	scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest.cfg
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest.cfg
 $(TIMG)/ktest.img: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest.cfg scripts/mkdisk image/early.cfg
-	scripts/mkdisk -o $@ -b $(BUILD)/boot -x tests/boot/ktest.cfg
+	$(Q)scripts/mkdisk -o $@ -b $(BUILD)/boot -x tests/boot/ktest.cfg
 $(TIMG)/bios-fb.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest-bios-fb.cfg scripts/mkiso
-	scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest-bios-fb.cfg
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest-bios-fb.cfg
+# Boot one named self-test: tests/boot/ktest-one.cfg.in with @TEST@ filled in.
+$(BUILD)/tests/cfg/ktest-%.cfg: tests/boot/ktest-one.cfg.in
+	@mkdir -p $(@D)
+	$(Q)sed 's/@TEST@/$(KTEST_NAME_$*)/' $< > $@
+KTEST_NAME_crash-pf    := crash_kernel_page_fault_reports_panic
+KTEST_NAME_crash-panic := crash_explicit_panic_reports_backtrace
+KTEST_NAME_unknown     := no_such_test
+$(TIMG)/ktest-%.iso: $(BUILD)/tests/cfg/ktest-%.cfg $(BOOT_FILES) grub/grub.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x $<
 $(TIMG)/no-kernel.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/no-kernel.cfg scripts/mkiso
-	scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/no-kernel.cfg
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/no-kernel.cfg
 $(TIMG)/%.iso: $(TBOOT)/%/.ok grub/grub.cfg tests/boot/ktest.cfg scripts/mkiso
-	scripts/mkiso -o $@ -b $(TBOOT)/$* -x tests/boot/ktest.cfg
+	$(Q)scripts/mkiso -o $@ -b $(TBOOT)/$* -x tests/boot/ktest.cfg
 
 .PHONY: unit test test-images
 unit: $(UNIT_BINS) ## build and run the host unit tests only

@@ -2,16 +2,42 @@
 /*
  * Kestrel in-kernel self-test runner; see ktest.h.
  */
+#include <stdbool.h>
+
 #include "debug/kprintf.h"
 #include "ktest/ktest.h"
 
 extern const struct ktest_case __ktest_start[], __ktest_end[];
 
-unsigned ktest_run_all(void)
+static bool ktest_name_is(const struct ktest_case *t, const char *name, size_t len)
 {
-    unsigned passed = 0, failed = 0;
-    kinfo("ktest: running %u tests\n", (unsigned)(__ktest_end - __ktest_start));
+    size_t i = 0;
+    for (; i < len; i++)
+        if (t->name[i] != name[i] || t->name[i] == 0)
+            return false;
+    return t->name[i] == 0;
+}
+
+static bool ktest_selected(const struct ktest_case *t, const char *only, size_t only_len)
+{
+    if (only)
+        return ktest_name_is(t, only, only_len);
+    return !t->crashes;
+}
+
+unsigned ktest_run(const char *only, size_t only_len)
+{
+    unsigned passed = 0, failed = 0, selected = 0;
+    for (const struct ktest_case *t = __ktest_start; t < __ktest_end; t++)
+        selected += ktest_selected(t, only, only_len);
+    kinfo("ktest: running %u tests\n", selected);
+    if (selected == 0 && only) {
+        kerror("ktest: FAIL no self-test named \"%.*s\"\n", (int)only_len, only);
+        failed++;
+    }
     for (const struct ktest_case *t = __ktest_start; t < __ktest_end; t++) {
+        if (!ktest_selected(t, only, only_len))
+            continue;
         const char *why = t->run();
         if (why) {
             kerror("ktest: FAIL %s: %s\n", t->name, why);

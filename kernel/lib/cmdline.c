@@ -131,6 +131,24 @@ static const char *apply_word(const struct cmdline_word *w, struct cmdline_optio
         return parse_break_points(w, out) ? NULL : "bad value (entry, initrd, ktest, panic)";
     if (span_is(w->key, w->key_len, "smp"))
         return parse_smp(w, out) ? NULL : "bad value (1..256)";
+    if (span_is(w->key, w->key_len, "ktest")) {
+        if (w->value_len == 0)
+            return "bad value (a self-test name)";
+        out->ktest = true;
+        out->exit = true;
+        out->ktest_only = w->value;
+        out->ktest_only_len = w->value_len;
+        return NULL;
+    }
+    if (span_is(w->key, w->key_len, "console")) {
+        if (span_is(w->value, w->value_len, "serial"))
+            out->serial_only = true;
+        else if (span_is(w->value, w->value_len, "all"))
+            out->serial_only = false;
+        else
+            return "bad value (serial, all)";
+        return NULL;
+    }
     return "unknown option";
 }
 

@@ -35,7 +35,10 @@ enum cmdline_break_point {
 
 struct cmdline_options {
     bool ktest;              /* run the in-kernel self-tests, then exit */
+    const char *ktest_only;  /* ktest=NAME: run just that test (not NUL-terminated) */
+    size_t ktest_only_len;
     bool exit;               /* exit the emulator instead of halting */
+    bool serial_only;        /* console=serial: leave the screen alone */
     enum log_level log_level;
     unsigned break_points;   /* enum cmdline_break_point bits */
     unsigned smp;            /* CPU limit; 0 = no limit given */

@@ -50,6 +50,30 @@ UNIT_TEST(cmdline_tokenizer_splits_words_and_values)
     CHECK(!cmdline_next_word(&cursor, &w));
 }
 
+UNIT_TEST(cmdline_ktest_name_and_console_parse)
+{
+    struct cmdline_options o;
+    struct warn_log log = { 0 };
+    cmdline_parse("ktest=some_test console=serial", &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 0);
+    CHECK(o.ktest && o.exit && o.serial_only);
+    CHECK(o.ktest_only && o.ktest_only_len == 9);
+    CHECK(strncmp(o.ktest_only, "some_test", 9) == 0);
+    cmdline_parse("ktest console=all", &o, record_warning, &log);
+    CHECK(o.ktest && !o.ktest_only && !o.serial_only);
+    CHECK_EQ_U(log.count, 0);
+}
+
+UNIT_TEST(cmdline_bad_ktest_and_console_values_warn)
+{
+    struct cmdline_options o;
+    struct warn_log log = { 0 };
+    cmdline_parse("console=vga ktest=", &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 2);
+    CHECK_STR(log.last_word, "ktest=");
+    CHECK(!o.ktest && !o.serial_only);
+}
+
 UNIT_TEST(cmdline_all_options_parse)
 {
     struct cmdline_options o;
@@ -85,10 +109,10 @@ UNIT_TEST(cmdline_bad_values_keep_defaults)
 {
     struct cmdline_options o;
     struct warn_log log = { 0 };
-    cmdline_parse("log=loud break=entry,bogus smp=0 smp=999 smp=x1 log= ktest=1", &o,
+    cmdline_parse("log=loud break=entry,bogus smp=0 smp=999 smp=x1 log= ktest=", &o,
                   record_warning, &log);
     CHECK_EQ_U(log.count, 7);
-    CHECK_STR(log.last_word, "ktest=1");
+    CHECK_STR(log.last_word, "ktest=");
     CHECK_EQ_U(o.log_level, LOG_INFO);
     CHECK_EQ_U(o.break_points, 0);
     CHECK_EQ_U(o.smp, 0);
@@ -105,6 +129,8 @@ UNIT_TEST(cmdline_log_level_names_round_trip)
 UNIT_MAIN(
     UNIT_CASE(cmdline_empty_gives_defaults),
     UNIT_CASE(cmdline_tokenizer_splits_words_and_values),
+    UNIT_CASE(cmdline_ktest_name_and_console_parse),
+    UNIT_CASE(cmdline_bad_ktest_and_console_values_warn),
     UNIT_CASE(cmdline_all_options_parse),
     UNIT_CASE(cmdline_ktest_implies_exit),
     UNIT_CASE(cmdline_unknown_option_is_warned_and_ignored),

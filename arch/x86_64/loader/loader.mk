@@ -13,27 +13,27 @@ LOADER_C_SRCS   := $(addprefix $(LOADER_DIR)/,main.c mb2.c memmap.c palloc.c elf
 LOADER_CC_FLAGS := $(LOADER_CFLAGS) -Ikernel
 LOADER_OBJS     := $(LOADER_OUT)/entry.o \
                    $(patsubst $(LOADER_DIR)/%.c,$(LOADER_OUT)/%.o,$(LOADER_C_SRCS)) \
-                   $(LOADER_OUT)/font.o $(LOADER_OUT)/format.o
+                   $(LOADER_OUT)/shared/font.o $(LOADER_OUT)/shared/format.o
 
 $(LOADER_OUT)/%.o: $(LOADER_DIR)/%.c $(LOADER_DIR)/loader.mk
 	@mkdir -p $(@D)
-	$(CC) $(LOADER_CC_FLAGS) -c -o $@ $<
+	$(call say,CC32,$<)$(CC) $(LOADER_CC_FLAGS) -c -o $@ $<
 
-$(LOADER_OUT)/font.o: $(LOADER_FONT_SRC) $(LOADER_DIR)/loader.mk
+$(LOADER_OUT)/shared/font.o: $(LOADER_FONT_SRC) $(LOADER_DIR)/loader.mk
 	@mkdir -p $(@D)
-	$(CC) $(LOADER_CC_FLAGS) -c -o $@ $<
+	$(call say,CC32,$<)$(CC) $(LOADER_CC_FLAGS) -c -o $@ $<
 
-$(LOADER_OUT)/format.o: kernel/lib/format.c $(LOADER_DIR)/loader.mk
+$(LOADER_OUT)/shared/format.o: kernel/lib/format.c $(LOADER_DIR)/loader.mk
 	@mkdir -p $(@D)
-	$(CC) $(LOADER_CC_FLAGS) -c -o $@ $<
+	$(call say,CC32,$<)$(CC) $(LOADER_CC_FLAGS) -c -o $@ $<
 
 $(LOADER_OUT)/entry.o: $(LOADER_DIR)/entry.asm $(LOADER_DIR)/loader.mk
 	@mkdir -p $(@D)
-	$(NASM) $(NASM_FLAGS) -f elf32 -MD $(LOADER_OUT)/entry.d -o $@ $<
+	$(call say,NASM,$<)$(NASM) $(NASM_FLAGS) -f elf32 -MD $(LOADER_OUT)/entry.d -o $@ $<
 
 $(LOADER_ELF): $(LOADER_OBJS) $(LOADER_DIR)/loader.ld
 	@mkdir -p $(@D)
-	$(LD) -m elf_i386 -nostdlib -z max-page-size=4096 -z noexecstack \
+	$(call say,LD,$@)$(LD) -m elf_i386 -nostdlib -z max-page-size=4096 -z noexecstack \
 	    -T $(LOADER_DIR)/loader.ld -o $@ $(LOADER_OBJS) $(LIBGCC32)
 
 .PHONY: loader
