@@ -46,18 +46,23 @@ endif
 endif
 
 COMMON_WARN  := -Wall -Wextra -Werror
+# Debug info names no absolute path and no build folder, so the same
+# commit gives the same bytes wherever and into whatever BUILD it is built.
+REPRODUCIBLE_PATHS := -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(BUILD)/=build/
 GCC_INCLUDE  := $(shell $(CC) -print-file-name=include 2>/dev/null)
 FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
                 -fno-stack-protector -fno-pic -fno-pie -fno-common \
                 -mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-                -ffile-prefix-map=$(CURDIR)/= -MMD -MP $(COMMON_WARN)
+                -MMD -MP $(COMMON_WARN) \
+                $(REPRODUCIBLE_PATHS)
 
 KERNEL_CFLAGS := $(FREESTANDING) -m64 -mno-red-zone -mcmodel=kernel \
-                 -Ikernel/abi -Ikernel -Iarch/x86_64/kernel \
-                 -DKESTREL_VERSION='"$(VERSION)"' -DKESTREL_GIT_REV='"$(GIT_REV)"' \
-                 -DKESTREL_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)ULL
+                 -Ikernel/abi -Ikernel -Iarch/x86_64/kernel
 LOADER_CFLAGS := $(FREESTANDING) -m32 -march=i686 -Ikernel/abi -Iarch/x86_64/loader
-NASM_FLAGS    := -Werror -g -F dwarf
+# NASM's DWARF records the absolute source folder and it has no prefix
+# map, so assembly line info is opt-in (NASM_DEBUG=1): symbols are always
+# there, and default builds stay byte-identical wherever they are built.
+NASM_FLAGS    := -Werror $(if $(NASM_DEBUG),-g -F dwarf)
 LIBGCC32      := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
 HOST_TEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \

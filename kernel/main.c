@@ -13,6 +13,7 @@
 #include "debug/panic.h"
 #include "init/boot.h"
 #include "kestrel/qemu_exit.h"
+#include "init/version.h"
 #include "ktest/ktest.h"
 
 const struct ks_boot_info *kernel_boot_info;
@@ -79,7 +80,7 @@ void kernel_main(const struct ks_boot_info *bi)
     if (!kernel_options.serial_only)
         arch_screen_console_init(bi);
 
-    kinfo("Kestrel %s (%s) x86_64\n", KESTREL_VERSION, KESTREL_GIT_REV);
+    kinfo("Kestrel %s (%s) x86_64\n", kestrel_version, kestrel_git_rev);
     boot_report_facts(bi);
     /* Parsed again now that warnings have somewhere to go. */
     struct cmdline_options reparsed;
