@@ -9,6 +9,7 @@
 MAKEFLAGS += --no-builtin-rules
 
 BUILD    ?= build
+export BUILD
 CROSS    ?=
 CC       := $(CROSS)gcc
 LD       := $(CROSS)ld
@@ -68,6 +69,17 @@ LIBGCC32      := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 HOST_TEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
                     -fno-omit-frame-pointer $(COMMON_WARN) -DKESTREL_HOST_TEST \
                     -Ikernel/abi -Ikernel -Iarch/x86_64/loader -Itests/unit
+
+# Outputs that embed SOURCE_DATE_EPOCH (the initramfs and the images)
+# depend on this stamp, rewritten only when the epoch changes (a commit).
+EPOCH_STAMP := $(BUILD)/source-date-epoch
+$(EPOCH_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo $(SOURCE_DATE_EPOCH) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+.PHONY: FORCE
+FORCE:
 
 LOADER_ELF := $(BUILD)/boot/loader.elf
 KERNEL_ELF := $(BUILD)/boot/kernel.elf

@@ -11,10 +11,10 @@ SMP     ?= 1
 IMAGE   ?= iso
 RUN_IMAGE = $(if $(filter disk,$(IMAGE)),--disk $(DISK),--iso $(ISO))
 
-$(ISO): $(BOOT_FILES) grub/grub.cfg scripts/mkiso VERSION
+$(ISO): $(BOOT_FILES) grub/grub.cfg scripts/mkiso VERSION $(EPOCH_STAMP)
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot
 
-$(DISK): $(BOOT_FILES) grub/grub.cfg image/early.cfg image/disk-layout.sfdisk scripts/mkdisk
+$(DISK): $(BOOT_FILES) grub/grub.cfg image/early.cfg image/disk-layout.sfdisk scripts/mkdisk $(EPOCH_STAMP)
 	$(Q)scripts/mkdisk -o $@ -b $(BUILD)/boot
 
 .PHONY: iso disk run debug bochs release

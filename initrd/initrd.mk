@@ -4,7 +4,7 @@
 
 INITRD_ETC := $(shell find initrd/etc -type f 2>/dev/null)
 
-$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd
+$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd $(EPOCH_STAMP)
 	@mkdir -p $(@D)
 	$(Q)scripts/mkinitrd -o $@ initrd/etc:etc
 

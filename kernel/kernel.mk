@@ -40,9 +40,6 @@ $(KERNEL_VERSION_C): FORCE
 $(KERNEL_BUILD)/version.o: $(KERNEL_VERSION_C)
 	$(call say,CC,$<)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-.PHONY: FORCE
-FORCE:
-
 $(KERNEL_BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(KERNEL_CFLAGS) $(KERNEL_FILE_CFLAGS) -c $< -o $@

@@ -49,6 +49,8 @@ $(TIMG)/bios-fb.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest-bios-fb.cfg sc
 $(BUILD)/tests/cfg/ktest-%.cfg: tests/boot/ktest-one.cfg.in
 	@mkdir -p $(@D)
 	$(Q)sed 's/@TEST@/$(KTEST_NAME_$*)/' $< > $@
+.SECONDARY: $(BUILD)/tests/cfg/ktest-crash-pf.cfg $(BUILD)/tests/cfg/ktest-crash-panic.cfg \
+            $(BUILD)/tests/cfg/ktest-unknown.cfg
 KTEST_NAME_crash-pf    := crash_kernel_page_fault_reports_panic
 KTEST_NAME_crash-panic := crash_explicit_panic_reports_backtrace
 KTEST_NAME_unknown     := no_such_test
