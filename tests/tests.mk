@@ -35,7 +35,7 @@ $(TBOOT)/initrd-truncated/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
 	$(Q)tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
 	@touch $@
 
-TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso \
+TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso \
                $(TIMG)/ktest-crash-pf.iso $(TIMG)/ktest-crash-panic.iso $(TIMG)/ktest-unknown.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
                $(TIMG)/elf32.iso $(TIMG)/initrd-corrupt.iso $(TIMG)/initrd-truncated.iso
 
@@ -56,16 +56,24 @@ KTEST_NAME_crash-panic := crash_explicit_panic_reports_backtrace
 KTEST_NAME_unknown     := no_such_test
 $(TIMG)/ktest-%.iso: $(BUILD)/tests/cfg/ktest-%.cfg $(BOOT_FILES) grub/grub.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x $<
+$(TIMG)/default.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/default.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/default.cfg
 $(TIMG)/no-kernel.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/no-kernel.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/no-kernel.cfg
 $(TIMG)/%.iso: $(TBOOT)/%/.ok grub/grub.cfg tests/boot/ktest.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(TBOOT)/$* -x tests/boot/ktest.cfg
 
+# Reads a screen dump back as text, with Kestrel's font (tests/boot/screen-text.c).
+SCREEN_TEXT := $(BUILD)/tests/tools/screen-text
+$(SCREEN_TEXT): tests/boot/screen-text.c kernel/lib/font.c kernel/lib/font.h
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$@)$(HOSTCC) -std=gnu11 -O2 $(COMMON_WARN) -Ikernel -o $@ $< kernel/lib/font.c
+
 .PHONY: unit test test-images
 unit: $(UNIT_BINS) ## build and run the host unit tests only
 	@tests/run-tests --unit-only $(UNIT_BINS)
 
-test-images: $(TEST_IMAGES)
+test-images: $(TEST_IMAGES) $(SCREEN_TEXT)
 
-test: $(UNIT_BINS) $(TEST_IMAGES) $(ISO) $(DISK) ## run unit, in-kernel and boot tests; ends "N passed, N failed"
+test: $(UNIT_BINS) $(TEST_IMAGES) $(SCREEN_TEXT) $(ISO) $(DISK) ## run unit, in-kernel and boot tests; ends "N passed, N failed"
 	@tests/run-tests $(UNIT_BINS)

@@ -2,6 +2,7 @@
 # The boot-test matrix, sourced by tests/boot/run-boot-tests.
 #
 #   qemu_case NAME IMAGE EXPECT_STATUS "RUN-QEMU OPTIONS" MUST_MATCH... [-- MUST_NOT_MATCH...]
+#   screen_case, bochs_case: see below
 #
 # IMAGE is a file under build/tests/images (.iso boots as a CD, .img as a
 # disk).  EXPECT_STATUS is QEMU's exit status: (code << 1) | 1 for the codes
@@ -64,6 +65,15 @@ qemu_case panic-explicit ktest-crash-panic.iso 37 "--fw uefi" \
     '#[0-9]+ 0x[0-9a-f]+ kernel_main\+0x' -- 'ktest: [0-9]+ passed'
 qemu_case ktest-unknown-name ktest-unknown.iso 35 "--fw bios" \
     'ktest: FAIL no self-test named "no_such_test"' 'ktest: 0 passed, 1 failed'
+
+# What the screen shows (decoded from the emulated display, not serial):
+# VGA text mode on BIOS, the framebuffer console with Kestrel's font on UEFI
+# (no '?' on it: every cell decoded to a glyph of the font).
+#   screen_case NAME IMAGE vga|fb "RUN-QEMU OPTIONS" MUST_MATCH...
+screen_case screen-bios-vga-text default.iso vga "--fw bios" \
+    'initrd: +136 etc/motd' 'kestrel: boot complete'
+screen_case screen-uefi-framebuffer default.iso fb "--fw uefi" \
+    'initrd: +136 etc/motd' 'kestrel: boot complete' -- '\?'
 
 # Bochs: a second, independent x86 model (BIOS, CD).
 bochs_case bochs-iso ktest.iso 'Kestrel [0-9]' 'ktest: [1-9][0-9]* passed, 0 failed'
