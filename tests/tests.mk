@@ -35,7 +35,7 @@ $(TBOOT)/initrd-truncated/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
 	$(Q)tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
 	@touch $@
 
-TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso \
+TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso $(TIMG)/bochs.iso \
                $(TIMG)/ktest-crash-pf.iso $(TIMG)/ktest-crash-panic.iso $(TIMG)/ktest-unknown.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
                $(TIMG)/elf32.iso $(TIMG)/initrd-corrupt.iso $(TIMG)/initrd-truncated.iso
 
@@ -56,6 +56,8 @@ KTEST_NAME_crash-panic := crash_explicit_panic_reports_backtrace
 KTEST_NAME_unknown     := no_such_test
 $(TIMG)/ktest-%.iso: $(BUILD)/tests/cfg/ktest-%.cfg $(BOOT_FILES) grub/grub.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x $<
+$(TIMG)/bochs.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/bochs.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/bochs.cfg
 $(TIMG)/default.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/default.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/default.cfg
 $(TIMG)/no-kernel.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/no-kernel.cfg scripts/mkiso

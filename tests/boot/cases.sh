@@ -75,5 +75,8 @@ screen_case screen-bios-vga-text default.iso vga "--fw bios" \
 screen_case screen-uefi-framebuffer default.iso fb "--fw uefi" \
     'initrd: +136 etc/motd' 'kestrel: boot complete' -- '\?'
 
-# Bochs: a second, independent x86 model (BIOS, CD).
-bochs_case bochs-iso ktest.iso 'Kestrel [0-9]' 'ktest: [1-9][0-9]* passed, 0 failed'
+# Bochs: a second, independent x86 model (BIOS, CD), booted with magic
+# breakpoints at the kernel entry and before the self-tests; the runner
+# also checks Bochs stopped on them and got the log on port 0xE9.
+#   bochs_case NAME IMAGE SERIAL_MUST_MATCH...
+bochs_case bochs-iso bochs.iso 'Kestrel [0-9]' 'ktest: [1-9][0-9]* passed, 0 failed'
