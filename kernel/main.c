@@ -15,6 +15,9 @@
 #include "kestrel/qemu_exit.h"
 #include "init/version.h"
 #include "ktest/ktest.h"
+#include "mm/heap.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
 
 const struct ks_boot_info *kernel_boot_info;
 struct cmdline_options kernel_options;
@@ -63,6 +66,27 @@ static __attribute__((noreturn)) void finish(unsigned exit_code)
     arch_halt();
 }
 
+/* TEMPORARY while the memory issue lands in parts: weak references. */
+__attribute__((weak)) int pmm_init(const struct ks_boot_info *bi);
+__attribute__((weak)) int vm_init(const struct ks_boot_info *bi);
+__attribute__((weak)) int heap_init(void);
+
+/* Frames, then the kernel's own page tables, then the heap.  Without
+ * frames the kernel cannot go on; the later steps report and go on so the
+ * boot still shows what works. */
+static void memory_init(const struct ks_boot_info *bi)
+{
+    int err = pmm_init ? pmm_init(bi) : 0;
+    if (err < 0)
+        panic("physical memory manager: cannot start (error %d)", err);
+    err = vm_init ? vm_init(bi) : 0;
+    if (err < 0)
+        panic("address spaces: cannot build the kernel page tables (error %d)", err);
+    err = heap_init ? heap_init() : 0;
+    if (err < 0)
+        panic("kernel heap: cannot start (error %d)", err);
+}
+
 void kernel_main(const struct ks_boot_info *bi)
 {
     uint64_t entry_cycles = arch_cycles();
@@ -87,6 +111,7 @@ void kernel_main(const struct ks_boot_info *bi)
     cmdline_parse(cmdline, &reparsed, warn_option, NULL);
     boot_report_memory_map(bi);
     arch_drop_identity_map();
+    memory_init(bi);
 
     if (kernel_options.break_points & BREAK_INITRD)
         arch_breakpoint();

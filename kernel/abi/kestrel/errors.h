@@ -12,5 +12,8 @@
 #define KS_ERR_FAULT             2 /* an address could not be accessed */
 #define KS_ERR_NOT_FOUND         3 /* the named thing does not exist */
 #define KS_ERR_CORRUPT           4 /* input data failed validation */
+#define KS_ERR_NO_MEMORY         5 /* no frame, page or object could be allocated */
+#define KS_ERR_EXISTS            6 /* the slot is taken (an address already mapped) */
+#define KS_ERR_NOT_OWNER         7 /* the caller does not own what it tried to release */
 
 #endif /* KESTREL_ABI_ERRORS_H */
