@@ -55,16 +55,22 @@ qemu_case bad-initrd-truncated initrd-truncated.iso 33 "--fw uefi" \
 
 # Fatal paths: a kernel page fault and an explicit panic must report the
 # decoded fault, registers and a symbolised backtrace, then exit with 37.
-qemu_case panic-kernel-page-fault ktest-crash-pf.iso 37 "--fw bios" \
+qemu_case panic-kernel-page-fault only-crash_kernel_page_fault_reports_panic.iso 37 "--fw bios" \
     'PANIC: #PF page fault in kernel mode' 'error code 0x2: page not present, write, kernel mode, address \(CR2\) 0x0*dead000' 'RIP=ffffffff8' 'CR3=' 'backtrace:' \
     '#[0-9]+ 0x[0-9a-f]+ write_to_unmapped_address\+0x' \
     '#[0-9]+ 0x[0-9a-f]+ ktest_run\+0x' -- 'ktest: [0-9]+ passed'
-qemu_case panic-explicit ktest-crash-panic.iso 37 "--fw uefi" \
+qemu_case panic-explicit only-crash_explicit_panic_reports_backtrace.iso 37 "--fw uefi" \
     'PANIC: deliberate panic from ktest \(value 42\)' 'backtrace:' \
     '#[0-9]+ 0x[0-9a-f]+ crash_explicit_panic_reports_backtrace\+0x' \
     '#[0-9]+ 0x[0-9a-f]+ kernel_main\+0x' -- 'ktest: [0-9]+ passed'
-qemu_case ktest-unknown-name ktest-unknown.iso 35 "--fw bios" \
+qemu_case ktest-unknown-name only-no_such_test.iso 35 "--fw bios" \
     'ktest: FAIL no self-test named "no_such_test"' 'ktest: 0 passed, 1 failed'
+
+# Each area may keep its own cases in tests/boot/cases-AREA.sh.
+for extra in "$here"/tests/boot/cases-*.sh; do
+    # shellcheck source=/dev/null
+    [ -f "$extra" ] && . "$extra"
+done
 
 # What the screen shows (decoded from the emulated display, not serial):
 # VGA text mode on BIOS, the framebuffer console with Kestrel's font on UEFI
