@@ -26,6 +26,9 @@ void arch_cpu_init(void);
 /* Cycle counter and its rate (measured against the PIT once at boot;
  * 0 when it could not be measured). */
 uint64_t arch_cycles(void);
+/* The same, ordered against the instructions around it (for timing a
+ * short sequence: nothing before it runs late, nothing after it early). */
+uint64_t arch_cycles_fenced(void);
 uint64_t arch_cycles_calibrate_khz(void);
 
 /* Remove the loader's identity map of low memory. */

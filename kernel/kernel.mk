@@ -2,7 +2,8 @@
 # Kestrel kernel fragment (included by the top-level Makefile).
 #
 # Builds $(KERNEL_ELF) from kernel/, arch/x86_64/kernel/ and the in-kernel
-# self-tests in tests/kernel/.  Objects go under $(BUILD)/kernel/.
+# self-tests in tests/kernel/ and the benchmark rows in tests/bench/.
+# Objects go under $(BUILD)/kernel/.
 # The kernel is linked twice: pass 1 without a symbol table, then
 # scripts/gen-symtab turns `nm -n` of pass 1 into the .ksymtab section and
 # pass 2 links it in after everything else.  The build fails unless every
@@ -14,7 +15,7 @@ KERNEL_LDFLAGS := -m elf_x86_64 -z max-page-size=4096 -z noexecstack -nostdlib -
                   -T $(KERNEL_LDS)
 
 KERNEL_C_SRCS   := $(sort $(wildcard kernel/*.c kernel/*/*.c arch/x86_64/kernel/*.c \
-                                     tests/kernel/*.c))
+                                     tests/kernel/*.c tests/bench/*.c))
 KERNEL_VERSION_C := $(KERNEL_BUILD)/version.c
 KERNEL_ASM_SRCS := $(sort $(wildcard arch/x86_64/kernel/*.asm))
 KERNEL_OBJS     := $(patsubst %.c,$(KERNEL_BUILD)/%.o,$(KERNEL_C_SRCS)) \

@@ -9,6 +9,7 @@
  * level, break points and exit behaviour come from the command line.
  */
 #include "arch.h"
+#include "bench/bench.h"
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "init/boot.h"
@@ -117,6 +118,8 @@ void kernel_main(const struct ks_boot_info *bi)
         arch_breakpoint();
     initrd_load(bi);
 
+    if (kernel_options.bench)
+        finish(bench_run_all() ? KS_EXIT_FAIL : KS_EXIT_PASS);
     if (kernel_options.ktest) {
         if (kernel_options.break_points & BREAK_KTEST)
             arch_breakpoint();

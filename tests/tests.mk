@@ -55,6 +55,8 @@ $(TIMG)/only-%.iso: $(BUILD)/tests/cfg/only-%.cfg $(BOOT_FILES) grub/grub.cfg sc
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x $<
 $(TIMG)/bochs.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/bochs.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/bochs.cfg
+$(TIMG)/bench.iso: $(BOOT_FILES) grub/grub.cfg tests/bench/bench.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/bench/bench.cfg
 $(TIMG)/default.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/default.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/default.cfg
 $(TIMG)/no-kernel.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/no-kernel.cfg scripts/mkiso
@@ -68,7 +70,7 @@ $(SCREEN_TEXT): tests/boot/screen-text.c kernel/lib/font.c kernel/lib/font.h
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)$(HOSTCC) -std=gnu11 -O2 $(COMMON_WARN) -Ikernel -o $@ $< kernel/lib/font.c
 
-.PHONY: unit test test-images
+.PHONY: unit test test-images bench
 unit: $(UNIT_BINS) ## build and run the host unit tests only
 	@tests/run-tests --unit-only $(UNIT_BINS)
 
@@ -76,3 +78,6 @@ test-images: $(TEST_IMAGES) $(SCREEN_TEXT)
 
 test: $(UNIT_BINS) $(TEST_IMAGES) $(SCREEN_TEXT) $(ISO) $(DISK) ## run unit, in-kernel and boot tests; ends "N passed, N failed"
 	@tests/run-tests $(UNIT_BINS)
+
+bench: ## in-kernel benchmarks: instruction counts (-icount) and TCG ns; JSON in build/bench/
+	@tests/bench/run-bench

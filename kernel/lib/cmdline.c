@@ -123,6 +123,11 @@ static const char *apply_word(const struct cmdline_word *w, struct cmdline_optio
             out->exit = true;
             return NULL;
         }
+        if (span_is(w->key, w->key_len, "bench")) {
+            out->bench = true;
+            out->exit = true;
+            return NULL;
+        }
         return "unknown option";
     }
     if (span_is(w->key, w->key_len, "log"))

@@ -37,6 +37,7 @@ struct cmdline_options {
     bool ktest;              /* run the in-kernel self-tests, then exit */
     const char *ktest_only;  /* ktest=NAME: run just that test (not NUL-terminated) */
     size_t ktest_only_len;
+    bool bench;              /* run the in-kernel benchmarks, then exit */
     bool exit;               /* exit the emulator instead of halting */
     bool serial_only;        /* console=serial: leave the screen alone */
     enum log_level log_level;

@@ -64,6 +64,18 @@ UNIT_TEST(cmdline_ktest_name_and_console_parse)
     CHECK_EQ_U(log.count, 0);
 }
 
+UNIT_TEST(cmdline_bench_implies_exit)
+{
+    struct cmdline_options o;
+    struct warn_log log = { 0 };
+    cmdline_parse("bench", &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 0);
+    CHECK(o.bench && o.exit && !o.ktest);
+    cmdline_parse("bench=1", &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 1);
+    CHECK(!o.bench);
+}
+
 UNIT_TEST(cmdline_bad_ktest_and_console_values_warn)
 {
     struct cmdline_options o;
@@ -130,6 +142,7 @@ UNIT_MAIN(
     UNIT_CASE(cmdline_empty_gives_defaults),
     UNIT_CASE(cmdline_tokenizer_splits_words_and_values),
     UNIT_CASE(cmdline_ktest_name_and_console_parse),
+    UNIT_CASE(cmdline_bench_implies_exit),
     UNIT_CASE(cmdline_bad_ktest_and_console_values_warn),
     UNIT_CASE(cmdline_all_options_parse),
     UNIT_CASE(cmdline_ktest_implies_exit),

@@ -27,6 +27,15 @@ uint64_t arch_cycles(void)
     return rdtsc();
 }
 
+uint64_t arch_cycles_fenced(void)
+{
+    /* LFENCE waits for earlier instructions to complete and keeps later
+     * ones from starting before RDTSC (SDM Vol. 2B, RDTSC). */
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+    return (uint64_t)hi << 32 | lo;
+}
+
 uint64_t arch_cycles_calibrate_khz(void)
 {
     uint32_t count = PIT_HZ * CALIBRATE_MS / 1000;
