@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: MIT
+# Physical memory manager fragment (included by the top-level Makefile):
+# the host unit test of the frame database links its two pure sources.
+
+UNIT_DEPS_test_pmm := kernel/mm/frame_db.c kernel/mm/frame_init.c
+$(BUILD)/tests/unit/test_pmm: kernel/mm/frame_db.h kernel/mm/pmm.h
