@@ -5,7 +5,10 @@
  * exception_fatal() turns an exception no fixup claimed into a panic
  * whose report names the vector, decodes the error code (page-fault bits
  * with CR2; selector-format codes for #TS/#NP/#SS/#GP, SDM Vol. 3A 6.13)
- * and prints every register, then the backtrace (done by panic).
+ * and prints every register, then the backtrace (done by panic).  A #DF
+ * whose CR2 or stack pointer lies in the guard below a kernel stack
+ * (mmu.h) is reported as the kernel stack overflow it is: the #PF on the
+ * guard could not push its frame, so only the IST-stack #DF got through.
  * Runs in exception context with interrupts off.
  */
 #include <stdint.h>
@@ -14,6 +17,7 @@
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "exception.h"
+#include "mmu.h"
 
 static const char *const exception_names[EXC_COUNT] = {
     "#DE divide error", "#DB debug", "NMI non-maskable interrupt", "#BP breakpoint",
@@ -121,8 +125,29 @@ static void print_error_code(const struct arch_regs *frame)
     }
 }
 
+/* The guard address when this #DF comes from a kernel stack overflow. */
+static bool stack_overflow_address(const struct arch_regs *frame, uintptr_t *address,
+                                   uintptr_t *guard)
+{
+    if (frame->vector != EXC_DOUBLE_FAULT)
+        return false;
+    *address = read_cr2();
+    if (mmu_kstack_guard_hit(*address, guard))
+        return true;
+    *address = frame->rsp;
+    return mmu_kstack_guard_hit(*address, guard);
+}
+
 void exception_fatal(const struct arch_regs *frame)
 {
+    uintptr_t address, guard;
+    if (stack_overflow_address(frame, &address, &guard))
+        panic_with_frame(frame, print_error_code,
+                         "kernel stack overflow: #DF at %p, address %p in the guard "
+                         "%p-%p below the stack %p-%p", (void *)frame->rip, (void *)address,
+                         (void *)guard, (void *)(guard + MMU_KSTACK_GUARD_SIZE),
+                         (void *)(guard + MMU_KSTACK_GUARD_SIZE),
+                         (void *)(guard + MMU_KSTACK_SLOT_SIZE));
     panic_with_frame(frame, print_error_code, "%s in %s mode at %p",
                      exception_name((unsigned)frame->vector),
                      frame->cs & 3 ? "user" : "kernel", (void *)frame->rip);

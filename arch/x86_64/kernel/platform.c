@@ -13,11 +13,10 @@
 #include "gdt.h"
 #include "kestrel/errors.h"
 #include "kestrel/qemu_exit.h"
+#include "mmu.h"
 #include "pic.h"
 #include "vga.h"
 
-#define PTE_PRESENT   0x1ull
-#define PTE_LARGE     0x80ull
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
 
 void arch_cpu_init(void)
@@ -79,19 +78,9 @@ void arch_drop_identity_map(void)
 
 int arch_virt_to_phys(uintptr_t virt, uint64_t *phys)
 {
-    uint64_t entry = read_cr3();
-    /* 4-level walk (SDM Vol. 3A, 4.5): PML4, PDPT, PD, PT. */
-    for (int level = 3; level >= 0; level--) {
-        unsigned shift = 12 + 9 * (unsigned)level;
-        entry = table_at(entry)[(virt >> shift) & 0x1FF];
-        if (!(entry & PTE_PRESENT))
-            return -KS_ERR_NOT_FOUND;
-        bool leaf = level == 0 || ((level == 1 || level == 2) && (entry & PTE_LARGE));
-        if (leaf) {
-            uint64_t page_mask = (1ull << shift) - 1;
-            *phys = (entry & PTE_ADDR_MASK & ~page_mask) | (virt & page_mask);
-            return 0;
-        }
-    }
-    return -KS_ERR_NOT_FOUND;
+    /* The same walk as vm_translate, over whatever tables CR3 holds (the
+     * loader's before vm_init, the kernel space's or a user space's after). */
+    struct vm_space active = { .root = mmu_active_root(), .table_frames = 0 };
+    int err = page_table_translate(&mmu_direct_map_tables, &active, virt, phys, NULL);
+    return err == -KS_ERR_INVALID_ARGUMENT ? -KS_ERR_NOT_FOUND : err;
 }

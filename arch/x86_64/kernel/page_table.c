@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86_64 page-table manipulation; see page_table.h.  Pure: tables are
+ * reached only through struct page_table_memory, so this file is also
+ * linked into tests/unit/test_page_table.c.
+ *
+ * Entry format: SDM Vol. 3A, 4.5, Tables 4-15..4-20.  Intermediate
+ * entries are always present+writable (+user in the user half); the
+ * leaf alone carries the page's permissions, so a leaf's flags are the
+ * mapping's flags.  Kernel-half leaves are global (CR4.PGE), so a CR3
+ * switch keeps them cached and every change to one needs an INVLPG.
+ *
+ * Levels are numbered as the walk meets them: 3 = PML4, 2 = PDPT,
+ * 1 = PD, 0 = PT.  A 2 MiB page is a level-1 leaf (PS set).
+ */
+#include "page_table.h"
+#include "kestrel/errors.h"
+
+#define PTE_PRESENT  (1ULL << 0)
+#define PTE_WRITE    (1ULL << 1)
+#define PTE_USER     (1ULL << 2)
+#define PTE_PWT      (1ULL << 3)
+#define PTE_PCD      (1ULL << 4)
+#define PTE_LARGE    (1ULL << 7)   /* PS: a 2 MiB (PD) or 1 GiB (PDPT) leaf */
+#define PTE_GLOBAL   (1ULL << 8)
+#define PTE_NX       (1ULL << 63)
+
+/* Physical address bits of an entry (MAXPHYADDR at most 52, SDM 4.1.4). */
+#define PTE_ADDR_MASK       0x000FFFFFFFFFF000ULL
+#define PTE_LARGE_ADDR_MASK 0x000FFFFFFFE00000ULL  /* bit 12 is PAT in a 2 MiB leaf */
+
+#define VM_KNOWN_FLAGS (VM_READ | VM_WRITE | VM_EXEC | VM_USER | VM_LARGE | VM_NOCACHE)
+
+static unsigned index_at(uintptr_t va, int level)
+{
+    return (unsigned)(va >> (12 + 9 * level)) & (PAGE_TABLE_ENTRIES - 1);
+}
+
+static uint64_t *table_of(const struct page_table_memory *mem, uint64_t entry)
+{
+    return mem->table(mem->ctx, entry & PTE_ADDR_MASK);
+}
+
+static bool is_kernel_half(uintptr_t va)
+{
+    return va >= PAGE_TABLE_KERNEL_BASE;
+}
+
+static bool table_empty(const uint64_t *table)
+{
+    for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++)
+        if (table[i])
+            return false;
+    return true;
+}
+
+/* Alignment for the page size, canonical form; for map and protect also
+ * the flag rules of page_table.h.  with_flags false: unmap's flags. */
+static int check_request(uintptr_t va, unsigned flags, bool with_flags)
+{
+    uint64_t size = flags & VM_LARGE ? LARGE_PAGE_SIZE : PAGE_SIZE;
+    if ((va & (size - 1)) || !page_table_canonical(va))
+        return -KS_ERR_INVALID_ARGUMENT;
+    if (!with_flags)
+        return flags & ~VM_LARGE ? -KS_ERR_INVALID_ARGUMENT : 0;
+    if (flags & ~VM_KNOWN_FLAGS || !(flags & VM_READ))
+        return -KS_ERR_INVALID_ARGUMENT;
+    if ((flags & VM_WRITE) && (flags & VM_EXEC))
+        return -KS_ERR_INVALID_ARGUMENT;
+    if (!(flags & VM_USER) != is_kernel_half(va))
+        return -KS_ERR_INVALID_ARGUMENT;
+    return 0;
+}
+
+static uint64_t leaf_entry(phys_addr_t pa, unsigned flags)
+{
+    uint64_t entry = pa | PTE_PRESENT;
+    if (flags & VM_WRITE)
+        entry |= PTE_WRITE;
+    /* check_request tied VM_USER to the user half: every kernel leaf is global. */
+    entry |= flags & VM_USER ? PTE_USER : PTE_GLOBAL;
+    if (!(flags & VM_EXEC))
+        entry |= PTE_NX;
+    /* PCD+PWT select PAT entry 3, uncached in the power-on PAT (SDM 11.12.3). */
+    if (flags & VM_NOCACHE)
+        entry |= PTE_PCD | PTE_PWT;
+    if (flags & VM_LARGE)
+        entry |= PTE_LARGE;
+    return entry;
+}
+
+static unsigned leaf_flags(uint64_t entry, int level)
+{
+    unsigned flags = VM_READ;
+    if (entry & PTE_WRITE)
+        flags |= VM_WRITE;
+    if (!(entry & PTE_NX))
+        flags |= VM_EXEC;
+    if (entry & PTE_USER)
+        flags |= VM_USER;
+    if (entry & PTE_PCD)
+        flags |= VM_NOCACHE;
+    if (level == 1)
+        flags |= VM_LARGE;
+    return flags;
+}
+
+int page_table_create(const struct page_table_memory *mem, struct vm_space *space,
+                      const struct vm_space *kernel)
+{
+    phys_addr_t root;
+    int err = mem->alloc(mem->ctx, &root);
+    if (err < 0)
+        return err;
+    if (kernel) {
+        const uint64_t *from = mem->table(mem->ctx, kernel->root);
+        uint64_t *to = mem->table(mem->ctx, root);
+        for (unsigned i = PAGE_TABLE_KERNEL_FIRST; i < PAGE_TABLE_ENTRIES; i++)
+            to[i] = from[i];
+    }
+    space->root = root;
+    space->table_frames = 1;
+    return 0;
+}
+
+int page_table_fill_kernel_half(const struct page_table_memory *mem, struct vm_space *space)
+{
+    uint64_t *pml4 = mem->table(mem->ctx, space->root);
+    uint64_t filled[PAGE_TABLE_KERNEL_FIRST / 64] = { 0 };  /* slots this call filled */
+    uint64_t added = 0;
+    for (unsigned i = PAGE_TABLE_KERNEL_FIRST; i < PAGE_TABLE_ENTRIES; i++) {
+        if (pml4[i] & PTE_PRESENT)
+            continue;
+        phys_addr_t frame;
+        if (mem->alloc(mem->ctx, &frame) < 0) {
+            for (unsigned j = 0; j < PAGE_TABLE_KERNEL_FIRST; j++) {
+                if (!(filled[j / 64] & (1ULL << (j % 64))))
+                    continue;
+                mem->free(mem->ctx, pml4[PAGE_TABLE_KERNEL_FIRST + j] & PTE_ADDR_MASK);
+                pml4[PAGE_TABLE_KERNEL_FIRST + j] = 0;
+            }
+            return -KS_ERR_NO_MEMORY;
+        }
+        pml4[i] = frame | PTE_PRESENT | PTE_WRITE;
+        unsigned slot = i - PAGE_TABLE_KERNEL_FIRST;
+        filled[slot / 64] |= 1ULL << (slot % 64);
+        added++;
+    }
+    space->table_frames += added;
+    return 0;
+}
+
+static void free_subtree(const struct page_table_memory *mem, phys_addr_t frame, int level,
+                         uint64_t *freed)
+{
+    if (level > 0) {
+        const uint64_t *table = mem->table(mem->ctx, frame);
+        for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++)
+            if ((table[i] & PTE_PRESENT) && !(table[i] & PTE_LARGE))
+                free_subtree(mem, table[i] & PTE_ADDR_MASK, level - 1, freed);
+    }
+    mem->free(mem->ctx, frame);
+    (*freed)++;
+}
+
+void page_table_destroy(const struct page_table_memory *mem, struct vm_space *space)
+{
+    if (!space->root)
+        return;
+    uint64_t *pml4 = mem->table(mem->ctx, space->root);
+    uint64_t freed = 0;
+    for (unsigned i = 0; i < PAGE_TABLE_KERNEL_FIRST; i++) {
+        if (pml4[i] & PTE_PRESENT)
+            free_subtree(mem, pml4[i] & PTE_ADDR_MASK, 2, &freed);
+        pml4[i] = 0;
+    }
+    mem->free(mem->ctx, space->root);
+    space->table_frames -= freed + 1;
+    space->root = 0;
+}
+
+/* Walk towards the level-`target` table of va.  Returns how many
+ * tables are missing below the last one found (stored in *last, at
+ * *last_level), or -KS_ERR_EXISTS when a larger page already covers va. */
+static int find_slot(const struct page_table_memory *mem, const struct vm_space *space,
+                     uintptr_t va, int target, uint64_t **last, int *last_level)
+{
+    uint64_t *table = mem->table(mem->ctx, space->root);
+    int level = 3;
+    for (; level > target; level--) {
+        uint64_t entry = table[index_at(va, level)];
+        if (!(entry & PTE_PRESENT))
+            break;
+        if (entry & PTE_LARGE)
+            return -KS_ERR_EXISTS;
+        table = table_of(mem, entry);
+    }
+    *last = table;
+    *last_level = level;
+    return level - target;
+}
+
+int page_table_map(const struct page_table_memory *mem, struct vm_space *space,
+                   uintptr_t va, phys_addr_t pa, unsigned flags)
+{
+    int err = check_request(va, flags, true);
+    uint64_t addr_mask = flags & VM_LARGE ? PTE_LARGE_ADDR_MASK : PTE_ADDR_MASK;
+    if (err < 0 || (pa & ~addr_mask))
+        return -KS_ERR_INVALID_ARGUMENT;
+    int target = flags & VM_LARGE ? 1 : 0, level;
+    uint64_t *table;
+    int missing = find_slot(mem, space, va, target, &table, &level);
+    if (missing < 0)
+        return missing;
+    /* A present entry at the target level: a page, or (for a 2 MiB
+     * request) a page table that 4 KiB pages live in. */
+    if (!missing && (table[index_at(va, target)] & PTE_PRESENT))
+        return -KS_ERR_EXISTS;
+    phys_addr_t fresh[3];
+    for (int i = 0; i < missing; i++) {
+        if (mem->alloc(mem->ctx, &fresh[i]) < 0) {
+            while (i-- > 0)
+                mem->free(mem->ctx, fresh[i]);
+            return -KS_ERR_NO_MEMORY;
+        }
+    }
+    /* Nothing can fail from here on. */
+    uint64_t link = PTE_PRESENT | PTE_WRITE | (flags & VM_USER ? PTE_USER : 0);
+    for (int i = 0; i < missing; i++, level--) {
+        table[index_at(va, level)] = fresh[i] | link;
+        table = mem->table(mem->ctx, fresh[i]);
+    }
+    space->table_frames += (uint64_t)missing;
+    table[index_at(va, target)] = leaf_entry(pa, flags);
+    return 0;
+}
+
+/* The tables on va's path down to the level-`target` leaf, which must be
+ * present and of that size; else -KS_ERR_NOT_FOUND. */
+static int find_leaf(const struct page_table_memory *mem, const struct vm_space *space,
+                     uintptr_t va, int target, uint64_t *path[4])
+{
+    path[3] = mem->table(mem->ctx, space->root);
+    for (int level = 3; level > target; level--) {
+        uint64_t entry = path[level][index_at(va, level)];
+        if (!(entry & PTE_PRESENT) || (entry & PTE_LARGE))
+            return -KS_ERR_NOT_FOUND;
+        path[level - 1] = table_of(mem, entry);
+    }
+    uint64_t leaf = path[target][index_at(va, target)];
+    if (!(leaf & PTE_PRESENT) || (target == 1 && !(leaf & PTE_LARGE)))
+        return -KS_ERR_NOT_FOUND;
+    return 0;
+}
+
+int page_table_unmap(const struct page_table_memory *mem, struct vm_space *space,
+                     uintptr_t va, unsigned flags)
+{
+    int err = check_request(va, flags, false);
+    if (err < 0)
+        return err;
+    int target = flags & VM_LARGE ? 1 : 0;
+    uint64_t *path[4];
+    err = find_leaf(mem, space, va, target, path);
+    if (err < 0)
+        return err;
+    path[target][index_at(va, target)] = 0;
+    /* Free the tables this emptied, bottom up.  PDPTs of the kernel half
+     * stay: every space's PML4 points at them. */
+    for (int level = target; level <= 2; level++) {
+        if ((level == 2 && is_kernel_half(va)) || !table_empty(path[level]))
+            break;
+        uint64_t *parent_entry = &path[level + 1][index_at(va, level + 1)];
+        phys_addr_t frame = *parent_entry & PTE_ADDR_MASK;
+        *parent_entry = 0;
+        mem->free(mem->ctx, frame);
+        space->table_frames--;
+    }
+    return 0;
+}
+
+int page_table_protect(const struct page_table_memory *mem, struct vm_space *space,
+                       uintptr_t va, unsigned flags)
+{
+    int err = check_request(va, flags, true);
+    if (err < 0)
+        return err;
+    int target = flags & VM_LARGE ? 1 : 0;
+    uint64_t *path[4];
+    err = find_leaf(mem, space, va, target, path);
+    if (err < 0)
+        return err;
+    uint64_t *leaf = &path[target][index_at(va, target)];
+    uint64_t addr_mask = target ? PTE_LARGE_ADDR_MASK : PTE_ADDR_MASK;
+    *leaf = leaf_entry(*leaf & addr_mask, flags);
+    return 0;
+}
+
+int page_table_translate(const struct page_table_memory *mem, const struct vm_space *space,
+                         uintptr_t va, phys_addr_t *pa, unsigned *flags)
+{
+    if (!page_table_canonical(va) || !space->root)
+        return -KS_ERR_INVALID_ARGUMENT;
+    const uint64_t *table = mem->table(mem->ctx, space->root);
+    for (int level = 3; level >= 0; level--) {
+        uint64_t entry = table[index_at(va, level)];
+        if (!(entry & PTE_PRESENT))
+            return -KS_ERR_NOT_FOUND;
+        if (level == 0 || (entry & PTE_LARGE)) {
+            uint64_t offset_mask = (1ULL << (12 + 9 * level)) - 1;
+            if (pa)
+                *pa = (entry & PTE_ADDR_MASK & ~offset_mask) | (va & offset_mask);
+            if (flags)
+                *flags = leaf_flags(entry, level);
+            return 0;
+        }
+        table = table_of(mem, entry);
+    }
+    return -KS_ERR_NOT_FOUND;
+}

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address spaces (see vm.h): the kernel's own page tables, user spaces
+ * sharing its half, mappings, and guarded kernel stacks.
+ *
+ * The table format and walks are the arch's (page_table.h, pure); this
+ * file decides what is mapped, supplies page-table frames from the PMM
+ * (owner PMM_OWNER_PAGE_TABLE) and invalidates the TLB (mmu.h).
+ *
+ * Rules on top of page_table.h: the kernel space takes kernel-half
+ * addresses only and every other space user-half addresses only
+ * (-KS_ERR_INVALID_ARGUMENT otherwise; vm_translate answers for any
+ * address).  VM_LARGE in vm_unmap / vm_protect must match the size of
+ * the mapping there, else -KS_ERR_NOT_FOUND.  Intermediate tables are
+ * created on demand and freed by vm_unmap when they become empty
+ * (except the kernel half's PDPTs, made once by vm_init so every space
+ * shares them: 1 MiB of frames).
+ *
+ * The direct map is write-back everywhere, holes and MMIO included:
+ * the firmware's MTRRs make MMIO ranges uncached (UC MTRR + WB PAT gives
+ * UC, SDM Vol. 3A Table 11-7), and mapping a 2 MiB page that mixes RAM
+ * and MMIO uncached would slow the RAM; drivers map devices VM_NOCACHE.
+ *
+ * Locking: one CPU, interrupts off, callers serialise; the scheduler
+ * issue adds a lock.  vm_map/unmap/protect allocate at most three table
+ * frames and walk at most four levels (unmap scans up to three tables
+ * of 512 entries to see they emptied): bounded, but not for real-time
+ * paths.
+ */
+#include "mm/vm.h"
+#include "arch.h"
+#include "debug/kprintf.h"
+#include "debug/panic.h"
+#include "kestrel/errors.h"
+#include "mmu.h"
+#include "page_table.h"
+
+extern const uint8_t __text_start[], __text_end[];
+extern const uint8_t __rodata_start[], __rodata_end[];
+extern const uint8_t __data_start[], __data_end[];
+extern const uint8_t __ksymtab_start[], __ksymtab_end[];
+
+static struct vm_space kernel_space;
+
+static int pmm_table_alloc(void *ctx, phys_addr_t *frame)
+{
+    (void)ctx;
+    return pmm_alloc(PMM_OWNER_PAGE_TABLE, PMM_ZERO, frame);
+}
+
+static void pmm_table_free(void *ctx, phys_addr_t frame)
+{
+    (void)ctx;
+    if (pmm_free(frame, PMM_OWNER_PAGE_TABLE) < 0)
+        panic("vm: page-table frame 0x%llx was not a page table", (unsigned long long)frame);
+}
+
+static uint64_t *pmm_table_at(void *ctx, phys_addr_t frame)
+{
+    (void)ctx;
+    return phys_to_virt(frame);
+}
+
+static const struct page_table_memory vm_tables = {
+    .alloc = pmm_table_alloc, .free = pmm_table_free, .table = pmm_table_at, .ctx = 0,
+};
+
+/* --- the kernel's own tables ------------------------------------------ */
+
+static int map_direct_map(uint64_t size)
+{
+    for (uint64_t pa = 0; pa < size; pa += LARGE_PAGE_SIZE) {
+        int err = page_table_map(&vm_tables, &kernel_space, KS_DIRECT_MAP_BASE + pa, pa,
+                                 VM_READ | VM_WRITE | VM_LARGE);
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+/* One kernel section, page by page, at the physical pages the loader
+ * put it in (found by walking the loader's tables, still active). */
+static int map_kernel_section(const uint8_t *start, const uint8_t *end, unsigned flags,
+                              uint64_t *pages)
+{
+    uintptr_t va = (uintptr_t)start & ~(uintptr_t)(PAGE_SIZE - 1);
+    for (; va < (uintptr_t)end; va += PAGE_SIZE) {
+        uint64_t pa;
+        int err = arch_virt_to_phys(va, &pa);
+        if (err < 0) {
+            kerror("vm: kernel page %p is not mapped by the loader\n", (void *)va);
+            return err;
+        }
+        err = page_table_map(&vm_tables, &kernel_space, va, pa, flags);
+        if (err < 0)
+            return err;
+        (*pages)++;
+    }
+    return 0;
+}
+
+static int map_kernel_image(uint64_t *pages)
+{
+    int err = map_kernel_section(__text_start, __text_end, VM_READ | VM_EXEC, pages);
+    if (!err)
+        err = map_kernel_section(__rodata_start, __rodata_end, VM_READ, pages);
+    if (!err)
+        err = map_kernel_section(__data_start, __data_end, VM_READ | VM_WRITE, pages);
+    if (!err)
+        err = map_kernel_section(__ksymtab_start, __ksymtab_end, VM_READ, pages);
+    return err;
+}
+
+/* The loader's tables are unused once CR3 points at ours. */
+static uint64_t release_loader_tables(const struct ks_boot_info *bi)
+{
+    uint64_t released = 0;
+    for (uint32_t i = 0; i < bi->mem_count && i < KS_BOOT_MAX_MEM; i++) {
+        const struct ks_mem_region *r = &bi->mem[i];
+        if (r->type != KS_MEM_PAGE_TABLES)
+            continue;
+        int err = pmm_release_boot_range(r->base, r->length);
+        if (err < 0)
+            kwarn("vm: warning: loader page tables 0x%llx+0x%llx not released (error %d)\n",
+                  (unsigned long long)r->base, (unsigned long long)r->length, err);
+        else
+            released += r->length;
+    }
+    return released;
+}
+
+int vm_init(const struct ks_boot_info *bi)
+{
+    int err = mmu_cpu_setup();
+    if (err < 0)
+        return err;
+    if (bi->direct_map_size % LARGE_PAGE_SIZE || !bi->direct_map_size)
+        return -KS_ERR_INVALID_ARGUMENT;
+    err = page_table_create(&vm_tables, &kernel_space, NULL);
+    if (err < 0)
+        return err;
+    uint64_t image_pages = 0;
+    err = page_table_fill_kernel_half(&vm_tables, &kernel_space);
+    if (!err)
+        err = map_direct_map(bi->direct_map_size);
+    if (!err)
+        err = map_kernel_image(&image_pages);
+    if (err < 0) {
+        /* No half-built tables are ever used: the caller panics. */
+        kerror("vm: cannot build the kernel page tables (error %d)\n", err);
+        return err;
+    }
+    mmu_activate_root(kernel_space.root);
+    uint64_t released = release_loader_tables(bi);
+    kinfo("vm: kernel page tables: %llu frames; direct map %llu MiB in 2 MiB pages, "
+          "kernel image %llu pages W^X; loader tables released: %llu KiB\n",
+          (unsigned long long)kernel_space.table_frames,
+          (unsigned long long)(bi->direct_map_size >> 20), (unsigned long long)image_pages,
+          (unsigned long long)(released >> 10));
+    return 0;
+}
+
+struct vm_space *vm_kernel_space(void)
+{
+    return &kernel_space;
+}
+
+/* --- spaces and mappings ---------------------------------------------- */
+
+int vm_space_init(struct vm_space *space)
+{
+    if (!space || !kernel_space.root)
+        return -KS_ERR_INVALID_ARGUMENT;
+    return page_table_create(&vm_tables, space, &kernel_space);
+}
+
+void vm_space_fini(struct vm_space *space)
+{
+    if (!space || !space->root || space == &kernel_space)
+        return;
+    if (mmu_active_root() == space->root)
+        vm_space_activate(&kernel_space);
+    page_table_destroy(&vm_tables, space);
+}
+
+void vm_space_activate(struct vm_space *space)
+{
+    mmu_activate_root(space->root);
+}
+
+/* The kernel space owns the kernel half, every other space the user half. */
+static int check_half(const struct vm_space *space, uintptr_t va)
+{
+    if (!space || !space->root)
+        return -KS_ERR_INVALID_ARGUMENT;
+    if ((space == &kernel_space) != (va >= VM_USER_TOP))
+        return -KS_ERR_INVALID_ARGUMENT;
+    return 0;
+}
+
+/* Kernel-half entries are live in every space, user ones only in their own. */
+static void invalidate(const struct vm_space *space, uintptr_t va)
+{
+    if (space == &kernel_space || mmu_active_root() == space->root)
+        mmu_invalidate_page(va);
+}
+
+int vm_map(struct vm_space *space, uintptr_t va, phys_addr_t pa, unsigned flags)
+{
+    int err = check_half(space, va);
+    /* The entry was not present, and x86 caches no not-present entries
+     * (SDM Vol. 3A 4.10.2.3): nothing to invalidate. */
+    return err < 0 ? err : page_table_map(&vm_tables, space, va, pa, flags);
+}
+
+int vm_unmap(struct vm_space *space, uintptr_t va, unsigned flags)
+{
+    int err = check_half(space, va);
+    if (!err)
+        err = page_table_unmap(&vm_tables, space, va, flags);
+    if (!err)
+        invalidate(space, va);
+    return err;
+}
+
+int vm_protect(struct vm_space *space, uintptr_t va, unsigned flags)
+{
+    int err = check_half(space, va);
+    if (!err)
+        err = page_table_protect(&vm_tables, space, va, flags);
+    if (!err)
+        invalidate(space, va);
+    return err;
+}
+
+int vm_translate(struct vm_space *space, uintptr_t va, phys_addr_t *pa, unsigned *flags)
+{
+    if (!space)
+        return -KS_ERR_INVALID_ARGUMENT;
+    return page_table_translate(&vm_tables, space, va, pa, flags);
+}
+
+/* --- kernel stacks ---------------------------------------------------- */
+
+/* Free slots, a stack of indices; slots never used come from next_fresh. */
+static uint16_t kstack_free_slots[MMU_KSTACK_SLOTS];
+static unsigned kstack_free_top, kstack_next_fresh;
+
+_Static_assert(MMU_KSTACK_SLOTS <= 65536, "slot numbers fit in uint16_t");
+
+static void kstack_unmap_pages(uintptr_t base, unsigned pages)
+{
+    for (unsigned i = 0; i < pages; i++) {
+        uintptr_t va = base + i * PAGE_SIZE;
+        phys_addr_t pa;
+        if (vm_translate(&kernel_space, va, &pa, NULL) < 0 ||
+            vm_unmap(&kernel_space, va, 0) < 0 ||
+            pmm_free(pa, PMM_OWNER_KERNEL_STACK) < 0)
+            panic("vm: kernel stack page %p is not a mapped stack page", (void *)va);
+    }
+}
+
+int vm_kstack_alloc(struct vm_kstack *out)
+{
+    unsigned slot;
+    if (kstack_free_top)
+        slot = kstack_free_slots[--kstack_free_top];
+    else if (kstack_next_fresh < MMU_KSTACK_SLOTS)
+        slot = kstack_next_fresh++;
+    else
+        return -KS_ERR_NO_MEMORY;
+    uintptr_t base = MMU_KSTACK_REGION_BASE + slot * MMU_KSTACK_SLOT_SIZE +
+                     MMU_KSTACK_GUARD_SIZE;
+    for (unsigned i = 0; i < VM_KSTACK_SIZE / PAGE_SIZE; i++) {
+        phys_addr_t frame;
+        int err = pmm_alloc(PMM_OWNER_KERNEL_STACK, PMM_ZERO, &frame);
+        if (!err) {
+            err = vm_map(&kernel_space, base + i * PAGE_SIZE, frame, VM_READ | VM_WRITE);
+            if (err < 0)
+                pmm_free(frame, PMM_OWNER_KERNEL_STACK);
+        }
+        if (err < 0) {
+            kstack_unmap_pages(base, i);
+            kstack_free_slots[kstack_free_top++] = (uint16_t)slot;
+            return err;
+        }
+    }
+    out->base = base;
+    out->top = base + VM_KSTACK_SIZE;
+    return 0;
+}
+
+void vm_kstack_free(struct vm_kstack *stack)
+{
+    uintptr_t offset = stack->base - MMU_KSTACK_REGION_BASE - MMU_KSTACK_GUARD_SIZE;
+    if (stack->base < MMU_KSTACK_REGION_BASE || offset % MMU_KSTACK_SLOT_SIZE ||
+        offset / MMU_KSTACK_SLOT_SIZE >= kstack_next_fresh ||
+        stack->top != stack->base + VM_KSTACK_SIZE)
+        panic("vm: %p is not a kernel stack", (void *)stack->base);
+    kstack_unmap_pages(stack->base, VM_KSTACK_SIZE / PAGE_SIZE);
+    kstack_free_slots[kstack_free_top++] = (uint16_t)(offset / MMU_KSTACK_SLOT_SIZE);
+    stack->base = stack->top = 0;
+}
