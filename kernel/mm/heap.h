@@ -37,10 +37,15 @@ struct slab_cache {
     size_t slot_size;        /* object + red zones + bookkeeping, aligned */
     size_t align;
     unsigned slots_per_slab;
+    unsigned slab_pages;     /* frames per slab; slabs are aligned to their size */
+    size_t object_offset;    /* object start within its slot (debug bookkeeping) */
+    size_t first_slot;       /* first slot's offset from the slab's start */
+    unsigned flags;          /* private to slab.c */
     struct slab *partial;    /* slabs with free slots */
     struct slab *full;
     uint64_t live_objects;
     uint64_t slab_count;
+    struct slab_cache *next_cache;  /* every initialised cache, for heap_check */
 };
 
 int slab_cache_init(struct slab_cache *cache, const char *name, size_t object_size, size_t align);
