@@ -67,23 +67,17 @@ static __attribute__((noreturn)) void finish(unsigned exit_code)
     arch_halt();
 }
 
-/* TEMPORARY while the memory issue lands in parts: weak references. */
-__attribute__((weak)) int pmm_init(const struct ks_boot_info *bi);
-__attribute__((weak)) int vm_init(const struct ks_boot_info *bi);
-__attribute__((weak)) int heap_init(void);
-
-/* Frames, then the kernel's own page tables, then the heap.  Without
- * frames the kernel cannot go on; the later steps report and go on so the
- * boot still shows what works. */
+/* Frames, then the kernel's own page tables, then the heap: each needs
+ * the one before, and the kernel cannot go on without any of them. */
 static void memory_init(const struct ks_boot_info *bi)
 {
-    int err = pmm_init ? pmm_init(bi) : 0;
+    int err = pmm_init(bi);
     if (err < 0)
         panic("physical memory manager: cannot start (error %d)", err);
-    err = vm_init ? vm_init(bi) : 0;
+    err = vm_init(bi);
     if (err < 0)
         panic("address spaces: cannot build the kernel page tables (error %d)", err);
-    err = heap_init ? heap_init() : 0;
+    err = heap_init();
     if (err < 0)
         panic("kernel heap: cannot start (error %d)", err);
 }

@@ -8,9 +8,6 @@
 #include "ktest/ktest.h"
 #include "mm/pmm.h"
 
-/* TEMPORARY while the memory issue lands in parts. */
-__attribute__((weak)) uint64_t pmm_free_count(void);
-__attribute__((weak)) int pmm_ready(void);
 
 extern const struct ktest_case __ktest_start[], __ktest_end[];
 
@@ -32,7 +29,7 @@ static bool ktest_selected(const struct ktest_case *t, const char *only, size_t 
 
 static bool frames_tracked(void)
 {
-    return pmm_ready && pmm_free_count && pmm_ready();
+    return pmm_ready();
 }
 
 /* Every test must give back every frame it took: the free count after it

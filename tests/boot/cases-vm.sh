@@ -8,7 +8,3 @@ qemu_case vm-kernel-stack-overflow only-crash_kernel_stack_overflow_reports_guar
     'PANIC: kernel stack overflow: #DF at 0x[0-9a-f]+, address 0x0*ffffff[0-9a-f]+ in the guard' \
     'error code 0x0' 'RIP=ffffffff8' -- 'ktest: [0-9]+ passed'
 # The self-tests at the memory sizes the brief names, on both firmwares.
-qemu_case vm-bios-32m ktest.iso 33 "--fw bios --mem 32M" 'vm: kernel page tables: ' \
-    'ktest: PASS vm_user_space_maps_4k_and_2m_pages' 'ktest: [1-9][0-9]* passed, 0 failed'
-qemu_case vm-uefi-8g ktest.iso 33 "--fw uefi --mem 8G" 'vm: kernel page tables: ' \
-    'ktest: PASS vm_space_fini_returns_every_table' 'ktest: [1-9][0-9]* passed, 0 failed'

@@ -15,6 +15,7 @@
 #include "arch.h"
 #include "debug/kprintf.h"
 #include "ktest/ktest.h"
+#include "ktest_frames.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"
@@ -129,48 +130,6 @@ KTEST(heap_large_kmalloc_takes_whole_frames_and_gives_them_back)
     return NULL;
 }
 
-/* Every free frame, taken for the test.  Their addresses are kept in some
- * of the frames themselves, 510 to a frame, so a large machine is touched
- * in few places. */
-struct frame_stash {
-    phys_addr_t previous;   /* the stash frame before this one, or STASH_NONE */
-    uint64_t count;
-    phys_addr_t frames[PAGE_SIZE / sizeof(phys_addr_t) - 2];
-};
-#define STASH_CAPACITY (sizeof(((struct frame_stash *)0)->frames) / sizeof(phys_addr_t))
-#define STASH_NONE     ((phys_addr_t)-1)
-
-static phys_addr_t take_every_frame(void)
-{
-    phys_addr_t stash = STASH_NONE, frame;
-    while (pmm_alloc(PMM_OWNER_TEST, 0, &frame) == 0) {
-        struct frame_stash *s = stash == STASH_NONE ? NULL : phys_to_virt(stash);
-        if (s && s->count < STASH_CAPACITY) {
-            s->frames[s->count++] = frame;
-            continue;
-        }
-        struct frame_stash *fresh = phys_to_virt(frame);
-        fresh->previous = stash;
-        fresh->count = 0;
-        stash = frame;
-    }
-    return stash;
-}
-
-/* In the reverse order of taking, so the PMM's free list ends up as it
- * was and the tests after this one see the same frames. */
-static void give_every_frame_back(phys_addr_t stash)
-{
-    while (stash != STASH_NONE) {
-        struct frame_stash *s = phys_to_virt(stash);
-        for (uint64_t i = s->count; i-- > 0;)
-            pmm_free(s->frames[i], PMM_OWNER_TEST);
-        phys_addr_t previous = s->previous;
-        pmm_free(stash, PMM_OWNER_TEST);
-        stash = previous;
-    }
-}
-
 /* kmalloc(64) until it fails; the objects form a list through themselves.
  * Slabs other kernel code holds may have room, so this takes a while,
  * but never more than the slots such slabs can hold. */
@@ -189,8 +148,12 @@ KTEST(heap_out_of_frames_returns_null_then_recovers)
 {
     struct slab_cache cache;
     KTEST_EXPECT(slab_cache_init(&cache, "ktest-exhaust", 100, 0) == 0, "cache init failed");
-    phys_addr_t stash = take_every_frame();
-    KTEST_EXPECT(pmm_free_count() == 0, "frames left after taking them all");
+    static struct ktest_hoard hoard;
+    KTEST_EXPECT(ktest_hoard_take(&hoard) == 0, "free memory in too many pieces to take");
+    if (pmm_free_count() != 0) {
+        ktest_hoard_give_back(&hoard, hoard.count);
+        return "frames left after taking them all";
+    }
     unsigned long count;
     void **list = kmalloc_until_null(&count);
     const char *why = NULL;
@@ -203,7 +166,7 @@ KTEST(heap_out_of_frames_returns_null_then_recovers)
         kfree(list);
         list = next;
     }
-    give_every_frame_back(stash);
+    ktest_hoard_give_back(&hoard, hoard.count);
     KTEST_EXPECT(why == NULL, why);
     void *small = kmalloc(64), *large = kmalloc(5000), *object = slab_alloc(&cache);
     bool all = small && large && object;

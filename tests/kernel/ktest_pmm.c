@@ -12,11 +12,11 @@
  */
 #include "init/boot.h"
 #include "ktest/ktest.h"
+#include "ktest_frames.h"
 #include "mm/frame_db.h"
 #include "mm/pmm.h"
 
 #define SAMPLE_FRAMES 256
-#define MAX_CHUNKS    1024
 
 static bool type_is_ram(uint32_t type)
 {
@@ -175,30 +175,14 @@ KTEST(pmm_zero_flag_zeroes_frames)
     return why;
 }
 
-static struct { phys_addr_t base; size_t count; } chunks[MAX_CHUNKS];
-
-static const char *chunks_free(size_t n, const char *why)
-{
-    for (size_t i = 0; i < n; i++)
-        if (pmm_free_contiguous(chunks[i].base, chunks[i].count, PMM_OWNER_TEST) < 0)
-            return "pmm_free_contiguous of a chunk failed";
-    return why;
-}
-
-/* Take every free frame in runs of halving size (1 GiB down to one
- * frame: few calls, and no frame is written), then prove the PMM is dry
- * and recovers.  Bounded by the table length per failed size. */
+/* Take every free frame (ktest_frames.c: runs of halving size, nothing
+ * written), prove the PMM is dry, then that it recovers. */
 KTEST(pmm_exhaustion_returns_no_memory_and_recovers)
 {
-    size_t n = 0;
+    static struct ktest_hoard hoard;
     uint64_t free_before = pmm_free_count();
-    for (size_t size = (1u << 30) / PAGE_SIZE; size > 0; size /= 2) {
-        while (pmm_alloc_contiguous(size, PAGE_SIZE, PMM_OWNER_TEST, 0, &chunks[n].base) == 0) {
-            chunks[n].count = size;
-            if (++n == MAX_CHUNKS)
-                return chunks_free(n, "free memory in more pieces than the test can hold");
-        }
-    }
+    KTEST_EXPECT(ktest_hoard_take(&hoard) == 0,
+                 "free memory in more pieces than the test can hold");
     phys_addr_t p;
     struct pmm_stats st;
     pmm_get_stats(&st);
@@ -209,17 +193,16 @@ KTEST(pmm_exhaustion_returns_no_memory_and_recovers)
         why = "pmm_alloc did not report -KS_ERR_NO_MEMORY when dry";
     else if (pmm_alloc_contiguous(1, PAGE_SIZE, PMM_OWNER_TEST, 0, &p) != -KS_ERR_NO_MEMORY)
         why = "pmm_alloc_contiguous did not report -KS_ERR_NO_MEMORY when dry";
-    if (why)
-        return chunks_free(n, why);
-    /* give back the last (smallest) chunk: one frame becomes available */
-    n--;
-    if (pmm_free_contiguous(chunks[n].base, chunks[n].count, PMM_OWNER_TEST) < 0)
-        return chunks_free(n, "pmm_free_contiguous failed");
-    if (pmm_alloc(PMM_OWNER_TEST, 0, &p) < 0)
-        return chunks_free(n, "pmm_alloc failed after a free");
-    if (pmm_free(p, PMM_OWNER_TEST) < 0)
-        return chunks_free(n, "pmm_free failed");
-    return chunks_free(n, NULL);
+    if (!why) {
+        /* give back the newest (smallest) run: a frame becomes available */
+        ktest_hoard_give_back(&hoard, 1);
+        if (pmm_alloc(PMM_OWNER_TEST, 0, &p) < 0)
+            why = "pmm_alloc failed after a free";
+        else if (pmm_free(p, PMM_OWNER_TEST) < 0)
+            why = "pmm_free failed";
+    }
+    ktest_hoard_give_back(&hoard, hoard.count);
+    return why;
 }
 
 KTEST(pmm_contiguous_2m_runs_are_aligned_and_distinct)
