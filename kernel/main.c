@@ -67,19 +67,30 @@ static __attribute__((noreturn)) void finish(unsigned exit_code)
     arch_halt();
 }
 
+/* The machine cannot run Kestrel (too little memory, a map it cannot
+ * use): a boot input, not a kernel bug, so a clear line and no panic. */
+__attribute__((noreturn)) static void boot_fatal(const char *what, int err)
+{
+    kerror("kestrel: fatal: %s (error %d)\n", what, err);
+    if (kernel_options.exit)
+        arch_exit(KS_EXIT_FAIL);
+    arch_halt();
+}
+
 /* Frames, then the kernel's own page tables, then the heap: each needs
- * the one before, and the kernel cannot go on without any of them. */
+ * the one before, and the kernel cannot go on without any of them.  Each
+ * step has printed why it failed. */
 static void memory_init(const struct ks_boot_info *bi)
 {
     int err = pmm_init(bi);
     if (err < 0)
-        panic("physical memory manager: cannot start (error %d)", err);
+        boot_fatal("cannot take over physical memory", err);
     err = vm_init(bi);
     if (err < 0)
-        panic("address spaces: cannot build the kernel page tables (error %d)", err);
+        boot_fatal("cannot build the kernel page tables", err);
     err = heap_init();
     if (err < 0)
-        panic("kernel heap: cannot start (error %d)", err);
+        boot_fatal("cannot start the kernel heap", err);
 }
 
 void kernel_main(const struct ks_boot_info *bi)
