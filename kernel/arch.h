@@ -43,6 +43,51 @@ int arch_probe_read_u8(const volatile void *addr, uint8_t *out);
 int arch_probe_write_u8(volatile void *addr, uint8_t value);
 int arch_probe_read(const void *addr, void *out, size_t len);
 
+/* Address spaces (kernel/mm/vm.c is the caller): the page tables of a
+ * struct vm_space in the arch's format, with the flags and errors of
+ * mm/vm.h, including "a failed call changes nothing".  Map, unmap and
+ * protect check alignment, canonical form, VM_USER exactly on user-half
+ * addresses, VM_READ present, known flags and no write+exec.  They do
+ * not touch the TLB: after an unmap or protect of a page the active
+ * space (or any space, for the kernel half) may have cached, the caller
+ * calls arch_mmu_invalidate_page; a map where nothing was mapped needs
+ * no invalidation (the TLB caches no absent translation).  Unmap frees
+ * the tables it empties; map and unmap take O(1) time unless they create
+ * or free a table.  Tables come from the PMM (owner
+ * PMM_OWNER_PAGE_TABLE).  Callers serialise. */
+struct vm_space;
+/* Turn on what the arch needs for vm.h's flags; 0 or a negative error. */
+int arch_mmu_init(void);
+/* A fresh, empty root; with kernel != NULL it shares the kernel half. */
+int arch_mmu_space_create(struct vm_space *space, const struct vm_space *kernel);
+/* Give the kernel space every top-level table of the kernel half now,
+ * so later kernel mappings appear in every space. */
+int arch_mmu_kernel_half_create(struct vm_space *space);
+/* Free the user half's tables and the root (not the mapped frames). */
+void arch_mmu_space_destroy(struct vm_space *space);
+int arch_mmu_map(struct vm_space *space, uintptr_t va, uint64_t pa, unsigned flags);
+int arch_mmu_unmap(struct vm_space *space, uintptr_t va, unsigned flags);
+int arch_mmu_protect(struct vm_space *space, uintptr_t va, unsigned flags);
+int arch_mmu_translate(const struct vm_space *space, uintptr_t va, uint64_t *pa,
+                       unsigned *flags);
+/* The root of the active space, and making another one active (drops
+ * the TLB's user-half entries, keeps the kernel half's). */
+uint64_t arch_mmu_active_root(void);
+void arch_mmu_activate(uint64_t root);
+/* Drop the TLB's translation of va's page, kernel or user half. */
+void arch_mmu_invalidate_page(uintptr_t va);
+
+/* Kernel stacks live in ARCH_KSTACK_SLOTS slots of ARCH_KSTACK_SLOT_SIZE
+ * bytes from ARCH_KSTACK_REGION_BASE, a kernel-half region nothing else
+ * maps; a stack takes the top of its slot and the rest is its guard,
+ * which the arch's fault reports name as a kernel stack overflow. */
+#define ARCH_KSTACK_REGION_BASE 0xFFFFFF0000000000ULL
+#define ARCH_KSTACK_SLOT_SIZE   (32 * 1024ULL)
+#define ARCH_KSTACK_SLOTS       8192u
+/* Call fn(arg) with the stack pointer at stack_top; back on the
+ * caller's stack after. */
+void arch_call_on_stack(uintptr_t stack_top, void (*fn)(void *), void *arg);
+
 /* Debugger breakpoint (Bochs magic break; harmless elsewhere). */
 void arch_breakpoint(void);
 

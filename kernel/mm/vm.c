@@ -3,11 +3,11 @@
  * Address spaces (see vm.h): the kernel's own page tables, user spaces
  * sharing its half, mappings, and guarded kernel stacks.
  *
- * The table format and walks are the arch's (page_table.h, pure); this
- * file decides what is mapped, supplies page-table frames from the PMM
- * (owner PMM_OWNER_PAGE_TABLE) and invalidates the TLB (mmu.h).
+ * The table format, the walks and the TLB are the arch's (arch_mmu_* in
+ * arch.h, which takes page-table frames from the PMM); this file decides
+ * what is mapped where and when the TLB must forget a page.
  *
- * Rules on top of page_table.h: the kernel space takes kernel-half
+ * Rules on top of the arch's checks: the kernel space takes kernel-half
  * addresses only and every other space user-half addresses only
  * (-KS_ERR_INVALID_ARGUMENT otherwise; vm_translate answers for any
  * address).  VM_LARGE in vm_unmap / vm_protect must match the size of
@@ -22,18 +22,22 @@
  * and MMIO uncached would slow the RAM; drivers map devices VM_NOCACHE.
  *
  * Locking: one CPU, interrupts off, callers serialise; the scheduler
- * issue adds a lock.  vm_map/unmap/protect allocate at most three table
- * frames and walk at most four levels (unmap scans up to three tables
- * of 512 entries to see they emptied): bounded, but not for real-time
- * paths.
+ * issue adds a lock.  vm_map/unmap/protect walk the tables once; with
+ * the tables present they take O(1) time and allocate nothing (the arch
+ * keeps a count of present entries per table, so unmap sees a table
+ * empty without scanning it).  Creating tables takes frames from the
+ * PMM (at most three per map).
  */
 #include "mm/vm.h"
 #include "arch.h"
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "kestrel/errors.h"
-#include "mmu.h"
-#include "page_table.h"
+
+#define KSTACK_GUARD_SIZE (ARCH_KSTACK_SLOT_SIZE - VM_KSTACK_SIZE)
+
+_Static_assert(VM_KSTACK_SIZE % PAGE_SIZE == 0, "kernel stacks are whole pages");
+_Static_assert(KSTACK_GUARD_SIZE >= PAGE_SIZE, "at least one guard page per stack");
 
 extern const uint8_t __text_start[], __text_end[];
 extern const uint8_t __rodata_start[], __rodata_end[];
@@ -42,36 +46,13 @@ extern const uint8_t __ksymtab_start[], __ksymtab_end[];
 
 static struct vm_space kernel_space;
 
-static int pmm_table_alloc(void *ctx, phys_addr_t *frame)
-{
-    (void)ctx;
-    return pmm_alloc(PMM_OWNER_PAGE_TABLE, PMM_ZERO, frame);
-}
-
-static void pmm_table_free(void *ctx, phys_addr_t frame)
-{
-    (void)ctx;
-    if (pmm_free(frame, PMM_OWNER_PAGE_TABLE) < 0)
-        panic("vm: page-table frame 0x%llx was not a page table", (unsigned long long)frame);
-}
-
-static uint64_t *pmm_table_at(void *ctx, phys_addr_t frame)
-{
-    (void)ctx;
-    return phys_to_virt(frame);
-}
-
-static const struct page_table_memory vm_tables = {
-    .alloc = pmm_table_alloc, .free = pmm_table_free, .table = pmm_table_at, .ctx = 0,
-};
-
 /* --- the kernel's own tables ------------------------------------------ */
 
 static int map_direct_map(uint64_t size)
 {
     for (uint64_t pa = 0; pa < size; pa += LARGE_PAGE_SIZE) {
-        int err = page_table_map(&vm_tables, &kernel_space, KS_DIRECT_MAP_BASE + pa, pa,
-                                 VM_READ | VM_WRITE | VM_LARGE);
+        int err = arch_mmu_map(&kernel_space, KS_DIRECT_MAP_BASE + pa, pa,
+                               VM_READ | VM_WRITE | VM_LARGE);
         if (err < 0)
             return err;
     }
@@ -91,7 +72,7 @@ static int map_kernel_section(const uint8_t *start, const uint8_t *end, unsigned
             kerror("vm: kernel page %p is not mapped by the loader\n", (void *)va);
             return err;
         }
-        err = page_table_map(&vm_tables, &kernel_space, va, pa, flags);
+        err = arch_mmu_map(&kernel_space, va, pa, flags);
         if (err < 0)
             return err;
         (*pages)++;
@@ -111,7 +92,7 @@ static int map_kernel_image(uint64_t *pages)
     return err;
 }
 
-/* The loader's tables are unused once CR3 points at ours. */
+/* The loader's tables are unused once ours are active. */
 static uint64_t release_loader_tables(const struct ks_boot_info *bi)
 {
     uint64_t released = 0;
@@ -131,16 +112,16 @@ static uint64_t release_loader_tables(const struct ks_boot_info *bi)
 
 int vm_init(const struct ks_boot_info *bi)
 {
-    int err = mmu_cpu_setup();
+    int err = arch_mmu_init();
     if (err < 0)
         return err;
     if (bi->direct_map_size % LARGE_PAGE_SIZE || !bi->direct_map_size)
         return -KS_ERR_INVALID_ARGUMENT;
-    err = page_table_create(&vm_tables, &kernel_space, NULL);
+    err = arch_mmu_space_create(&kernel_space, NULL);
     if (err < 0)
         return err;
     uint64_t image_pages = 0;
-    err = page_table_fill_kernel_half(&vm_tables, &kernel_space);
+    err = arch_mmu_kernel_half_create(&kernel_space);
     if (!err)
         err = map_direct_map(bi->direct_map_size);
     if (!err)
@@ -150,7 +131,7 @@ int vm_init(const struct ks_boot_info *bi)
         kerror("vm: cannot build the kernel page tables (error %d)\n", err);
         return err;
     }
-    mmu_activate_root(kernel_space.root);
+    arch_mmu_activate(kernel_space.root);
     uint64_t released = release_loader_tables(bi);
     kinfo("vm: kernel page tables: %llu frames; direct map %llu MiB in 2 MiB pages, "
           "kernel image %llu pages W^X; loader tables released: %llu KiB\n",
@@ -171,21 +152,21 @@ int vm_space_init(struct vm_space *space)
 {
     if (!space || !kernel_space.root)
         return -KS_ERR_INVALID_ARGUMENT;
-    return page_table_create(&vm_tables, space, &kernel_space);
+    return arch_mmu_space_create(space, &kernel_space);
 }
 
 void vm_space_fini(struct vm_space *space)
 {
     if (!space || !space->root || space == &kernel_space)
         return;
-    if (mmu_active_root() == space->root)
+    if (arch_mmu_active_root() == space->root)
         vm_space_activate(&kernel_space);
-    page_table_destroy(&vm_tables, space);
+    arch_mmu_space_destroy(space);
 }
 
 void vm_space_activate(struct vm_space *space)
 {
-    mmu_activate_root(space->root);
+    arch_mmu_activate(space->root);
 }
 
 /* The kernel space owns the kernel half, every other space the user half. */
@@ -201,33 +182,34 @@ static int check_half(const struct vm_space *space, uintptr_t va)
 /* Kernel-half entries are live in every space, user ones only in their own. */
 static void invalidate(const struct vm_space *space, uintptr_t va)
 {
-    if (space == &kernel_space || mmu_active_root() == space->root)
-        mmu_invalidate_page(va);
+    if (space == &kernel_space || arch_mmu_active_root() == space->root)
+        arch_mmu_invalidate_page(va);
 }
 
 int vm_map(struct vm_space *space, uintptr_t va, phys_addr_t pa, unsigned flags)
 {
     int err = check_half(space, va);
-    /* The entry was not present, and x86 caches no not-present entries
-     * (SDM Vol. 3A 4.10.2.3): nothing to invalidate. */
-    return err < 0 ? err : page_table_map(&vm_tables, space, va, pa, flags);
+    /* Nothing was mapped at va, so the TLB holds nothing to forget
+     * (arch.h). */
+    return err < 0 ? err : arch_mmu_map(space, va, pa, flags);
 }
 
 int vm_unmap(struct vm_space *space, uintptr_t va, unsigned flags)
 {
     int err = check_half(space, va);
     if (!err)
-        err = page_table_unmap(&vm_tables, space, va, flags);
-    if (!err)
-        invalidate(space, va);
-    return err;
+        err = arch_mmu_unmap(space, va, flags);
+    if (err < 0)
+        return err;
+    invalidate(space, va);
+    return 0;
 }
 
 int vm_protect(struct vm_space *space, uintptr_t va, unsigned flags)
 {
     int err = check_half(space, va);
     if (!err)
-        err = page_table_protect(&vm_tables, space, va, flags);
+        err = arch_mmu_protect(space, va, flags);
     if (!err)
         invalidate(space, va);
     return err;
@@ -237,16 +219,16 @@ int vm_translate(struct vm_space *space, uintptr_t va, phys_addr_t *pa, unsigned
 {
     if (!space)
         return -KS_ERR_INVALID_ARGUMENT;
-    return page_table_translate(&vm_tables, space, va, pa, flags);
+    return arch_mmu_translate(space, va, pa, flags);
 }
 
 /* --- kernel stacks ---------------------------------------------------- */
 
 /* Free slots, a stack of indices; slots never used come from next_fresh. */
-static uint16_t kstack_free_slots[MMU_KSTACK_SLOTS];
+static uint16_t kstack_free_slots[ARCH_KSTACK_SLOTS];
 static unsigned kstack_free_top, kstack_next_fresh;
 
-_Static_assert(MMU_KSTACK_SLOTS <= 65536, "slot numbers fit in uint16_t");
+_Static_assert(ARCH_KSTACK_SLOTS <= 65536, "slot numbers fit in uint16_t");
 
 static void kstack_unmap_pages(uintptr_t base, unsigned pages)
 {
@@ -265,12 +247,12 @@ int vm_kstack_alloc(struct vm_kstack *out)
     unsigned slot;
     if (kstack_free_top)
         slot = kstack_free_slots[--kstack_free_top];
-    else if (kstack_next_fresh < MMU_KSTACK_SLOTS)
+    else if (kstack_next_fresh < ARCH_KSTACK_SLOTS)
         slot = kstack_next_fresh++;
     else
         return -KS_ERR_NO_MEMORY;
-    uintptr_t base = MMU_KSTACK_REGION_BASE + slot * MMU_KSTACK_SLOT_SIZE +
-                     MMU_KSTACK_GUARD_SIZE;
+    uintptr_t base = ARCH_KSTACK_REGION_BASE + slot * ARCH_KSTACK_SLOT_SIZE +
+                     KSTACK_GUARD_SIZE;
     for (unsigned i = 0; i < VM_KSTACK_SIZE / PAGE_SIZE; i++) {
         phys_addr_t frame;
         int err = pmm_alloc(PMM_OWNER_KERNEL_STACK, PMM_ZERO, &frame);
@@ -292,12 +274,12 @@ int vm_kstack_alloc(struct vm_kstack *out)
 
 void vm_kstack_free(struct vm_kstack *stack)
 {
-    uintptr_t offset = stack->base - MMU_KSTACK_REGION_BASE - MMU_KSTACK_GUARD_SIZE;
-    if (stack->base < MMU_KSTACK_REGION_BASE || offset % MMU_KSTACK_SLOT_SIZE ||
-        offset / MMU_KSTACK_SLOT_SIZE >= kstack_next_fresh ||
+    uintptr_t offset = stack->base - ARCH_KSTACK_REGION_BASE - KSTACK_GUARD_SIZE;
+    if (stack->base < ARCH_KSTACK_REGION_BASE || offset % ARCH_KSTACK_SLOT_SIZE ||
+        offset / ARCH_KSTACK_SLOT_SIZE >= kstack_next_fresh ||
         stack->top != stack->base + VM_KSTACK_SIZE)
         panic("vm: %p is not a kernel stack", (void *)stack->base);
     kstack_unmap_pages(stack->base, VM_KSTACK_SIZE / PAGE_SIZE);
-    kstack_free_slots[kstack_free_top++] = (uint16_t)(offset / MMU_KSTACK_SLOT_SIZE);
+    kstack_free_slots[kstack_free_top++] = (uint16_t)(offset / ARCH_KSTACK_SLOT_SIZE);
     stack->base = stack->top = 0;
 }

@@ -6,7 +6,9 @@
  * real frames and the errors vm.h promises, changes reach the TLB
  * (probes through the exception-fixup table fault right after an unmap
  * or a protect), kernel stacks sit above a faulting guard, and
- * vm_space_fini returns every page-table frame (PMM owner counts).
+ * vm_space_fini returns every page-table frame (PMM owner counts); an
+ * unmap that leaves its page table in use keeps it and still reaches
+ * the TLB, and the last entry's unmap frees it.
  * Every test frees every frame it took.  The KTEST_CRASH at the end
  * overflows a kernel stack for tests/boot/cases-vm.sh.
  */
@@ -60,7 +62,7 @@ KTEST(vm_kernel_sections_are_w_xor_x)
         why = expect_flags(&bss_word, VM_READ | VM_WRITE);
     if (!why)
         why = expect_flags((const void *)(uintptr_t)vm_kernel_space, VM_READ | VM_EXEC);
-    KTEST_EXPECT(mmu_active_root() == vm_kernel_space()->root, "CR3 is not the kernel space");
+    KTEST_EXPECT(arch_mmu_active_root() == vm_kernel_space()->root, "CR3 is not the kernel space");
     KTEST_EXPECT(vm_kernel_space()->root != kernel_boot_info->pml4_phys,
                  "still on the loader's page tables");
     return why;
@@ -222,6 +224,51 @@ KTEST(vm_active_user_space_shares_kernel_half)
     return why;
 }
 
+/* Unmap beside a neighbour (the common case: the page table keeps an
+ * entry, so it stays) still reaches the TLB of the active space; the
+ * neighbour's unmap then frees the tables. */
+static const char *unmap_beside_neighbour(struct vm_space *s, phys_addr_t frame)
+{
+    const unsigned rw = VM_READ | VM_WRITE | VM_USER;
+    uint8_t byte = 0;
+    KTEST_EXPECT(vm_map(s, USER_PAGE + PAGE_SIZE, frame, rw) == 0, "neighbour map failed");
+    KTEST_EXPECT(vm_map(s, USER_PAGE, frame, rw) == 0, "map beside the neighbour failed");
+    KTEST_EXPECT(s->table_frames == 4, "a 4 KiB page needs PML4, PDPT, PD and PT");
+    KTEST_EXPECT(arch_probe_read_u8((const void *)(USER_PAGE + 5), &byte) == 0 && byte == 0x5A,
+                 "user page not readable in its active space");
+    KTEST_EXPECT(vm_unmap(s, USER_PAGE, 0) == 0, "unmap beside the neighbour failed");
+    KTEST_EXPECT(arch_probe_read_u8((const void *)(USER_PAGE + 5), &byte) < 0,
+                 "read after unmap in the active space worked (stale TLB?)");
+    KTEST_EXPECT(s->table_frames == 4, "unmap freed a table that still holds a page");
+    KTEST_EXPECT(arch_probe_read_u8((const void *)(USER_PAGE + PAGE_SIZE + 5), &byte) == 0 &&
+                 byte == 0x5A, "the neighbour went with the unmapped page");
+    KTEST_EXPECT(vm_unmap(s, USER_PAGE, 0) == -KS_ERR_NOT_FOUND, "double unmap not refused");
+    KTEST_EXPECT(vm_unmap(s, USER_PAGE + PAGE_SIZE, 0) == 0, "neighbour unmap failed");
+    KTEST_EXPECT(s->table_frames == 1, "the last unmap left page tables behind");
+    return NULL;
+}
+
+KTEST(vm_unmap_beside_a_neighbour_reaches_the_tlb)
+{
+    uint64_t tables_before = table_frames_owned();
+    struct vm_space s;
+    phys_addr_t frame;
+    KTEST_EXPECT(vm_space_init(&s) == 0, "vm_space_init failed");
+    if (pmm_alloc(PMM_OWNER_TEST, PMM_ZERO, &frame) < 0) {
+        vm_space_fini(&s);
+        return "no test frame";
+    }
+    ((volatile uint8_t *)phys_to_virt(frame))[5] = 0x5A;
+    vm_space_activate(&s);
+    const char *why = unmap_beside_neighbour(&s, frame);
+    vm_space_activate(vm_kernel_space());
+    vm_space_fini(&s);
+    pmm_free(frame, PMM_OWNER_TEST);
+    KTEST_EXPECT(!why, why);
+    KTEST_EXPECT(table_frames_owned() == tables_before, "page-table frames leaked");
+    return NULL;
+}
+
 KTEST(vm_space_fini_returns_every_table)
 {
     uint64_t tables_before = table_frames_owned();
@@ -277,7 +324,7 @@ KTEST(vm_kernel_stack_has_faulting_guard)
     else if (!mmu_kstack_guard_hit(stack.base - 1, &guard) || mmu_kstack_guard_hit(stack.base, &guard))
         why = "guard-page test disagrees with the layout";
     if (!why) {
-        mmu_call_on_stack(stack.top, note_stack, &used);
+        arch_call_on_stack(stack.top, note_stack, &used);
         if (used < stack.base || used >= stack.top)
             why = "code did not run on the new stack";
     }
@@ -327,7 +374,7 @@ KTEST_CRASH(crash_kernel_stack_overflow_reports_guard)
     struct vm_kstack stack;
     if (vm_kstack_alloc(&stack) < 0)
         return "vm_kstack_alloc failed";
-    mmu_call_on_stack(stack.top, overflow_on, NULL);
+    arch_call_on_stack(stack.top, overflow_on, NULL);
     vm_kstack_free(&stack);
     return "overflowing a kernel stack did not fault";
 }

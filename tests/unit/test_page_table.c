@@ -7,8 +7,12 @@
  * Proves: map/unmap/protect/translate of 4 KiB and 2 MiB pages in both
  * halves, the errors vm.h lists, that a failed call leaves every table
  * byte as it was, that unmap frees emptied tables (but not the shared
- * kernel PDPTs) and that destroy returns every user-half table.
+ * kernel PDPTs) and that destroy returns every user-half table, and
+ * that every link's count of present entries (page_table.c) stays exact.
+ * Frames not handed out are poisoned for AddressSanitizer, so a walk
+ * through a freed or never-allocated table stops the test.
  */
+#include <sanitizer/asan_interface.h>
 #include <stdint.h>
 #include "unit.h"
 #include "../../arch/x86_64/kernel/page_table.h"
@@ -38,6 +42,7 @@ static int fake_alloc(void *ctx, phys_addr_t *frame)
         ram.in_use++;
         if (ram.budget > 0)
             ram.budget--;
+        ASAN_UNPOISON_MEMORY_REGION(ram.bytes + (size_t)i * PAGE_SIZE, PAGE_SIZE);
         memset(ram.bytes + (size_t)i * PAGE_SIZE, 0, PAGE_SIZE);
         *frame = FAKE_BASE + i * PAGE_SIZE;
         return 0;
@@ -62,6 +67,7 @@ static void fake_free(void *ctx, phys_addr_t frame)
     }
     /* Poison, so a table used after its free shows up as garbage. */
     memset(ram.bytes + (size_t)i * PAGE_SIZE, 0xA5, PAGE_SIZE);
+    ASAN_POISON_MEMORY_REGION(ram.bytes + (size_t)i * PAGE_SIZE, PAGE_SIZE);
     ram.used[i] = 0;
     ram.in_use--;
 }
@@ -78,12 +84,15 @@ static uint64_t *fake_table(void *ctx, phys_addr_t frame)
     return (uint64_t *)(ram.bytes + (size_t)i * PAGE_SIZE);
 }
 
-static const struct page_table_memory mem = { fake_alloc, fake_free, fake_table, NULL };
+/* page_table.c reaches frame f at window + f (set by ram_reset). */
+static struct page_table_memory mem = { .alloc = fake_alloc, .free = fake_free };
 
 static void ram_reset(void)
 {
     if (!ram.bytes)
         ram.bytes = aligned_alloc(PAGE_SIZE, FAKE_FRAMES * PAGE_SIZE);
+    ASAN_POISON_MEMORY_REGION(ram.bytes, FAKE_FRAMES * PAGE_SIZE);
+    mem.window = (uintptr_t)ram.bytes - FAKE_BASE;
     memset(ram.used, 0, sizeof(ram.used));
     ram.in_use = 0;
     ram.budget = -1;
@@ -103,7 +112,9 @@ static struct ram_snapshot the_snapshot;
 
 static struct ram_snapshot *snapshot(void)
 {
-    memcpy(the_snapshot.bytes, ram.bytes, FAKE_FRAMES * PAGE_SIZE);
+    for (size_t i = 0; i < FAKE_FRAMES; i++)
+        if (ram.used[i])
+            memcpy(the_snapshot.bytes + i * PAGE_SIZE, ram.bytes + i * PAGE_SIZE, PAGE_SIZE);
     memcpy(the_snapshot.used, ram.used, sizeof(ram.used));
     return &the_snapshot;
 }
@@ -116,6 +127,32 @@ static int same_as(const struct ram_snapshot *copy)
         if (ram.used[i] &&
             memcmp(copy->bytes + i * PAGE_SIZE, ram.bytes + i * PAGE_SIZE, PAGE_SIZE) != 0)
             return 0;
+    return 1;
+}
+
+#define ADDR_BITS   0x000FFFFFFFFFF000ULL
+#define COUNT_SHIFT 52
+#define COUNT_BITS  0x3FFULL
+
+/* Every link below table (a level-`level` table) carries the number of
+ * present entries of the table it links to, except the kernel half's
+ * PML4 slots, which carry 0; 1 when that holds. */
+static int counts_exact(phys_addr_t table, int level)
+{
+    const uint64_t *t = fake_table(NULL, table);
+    for (unsigned i = 0; level > 0 && i < 512; i++) {
+        if (!(t[i] & 1) || (t[i] & (1ULL << 7)))
+            continue;
+        const uint64_t *child = fake_table(NULL, t[i] & ADDR_BITS);
+        unsigned present = 0;
+        for (unsigned j = 0; j < 512; j++)
+            present += (child[j] & 1) != 0;
+        unsigned want = level == 3 && i >= 256 ? 0 : present;
+        if (((t[i] >> COUNT_SHIFT) & COUNT_BITS) != want)
+            return 0;
+        if (!counts_exact(t[i] & ADDR_BITS, level - 1))
+            return 0;
+    }
     return 1;
 }
 
@@ -144,6 +181,7 @@ UNIT_TEST(map_and_translate_4k_user_page)
     CHECK(page_table_translate(&mem, &s, 0x401fff, &pa, &flags) == 0);
     CHECK_EQ_U(pa, 0x5fff);
     CHECK_EQ_U(flags, VM_READ | VM_EXEC | VM_USER);
+    CHECK(counts_exact(s.root, 3));
     page_table_destroy(&mem, &s);
     CHECK_EQ_U(ram.in_use, 0);
     CHECK(!ram.bad_free);
@@ -196,6 +234,8 @@ UNIT_TEST(kernel_half_is_shared_and_global_pdpts_stay)
     uint64_t *pd = fake_table(NULL, pdpt[0] & 0x000FFFFFFFFFF000ULL);
     CHECK(pd[0] & (1ULL << 8));
     CHECK(pd[0] & (1ULL << 63));
+    CHECK(counts_exact(k.root, 3));
+    CHECK(counts_exact(u.root, 3));
     /* Unmapping frees the PD and PT but keeps the shared PDPT. */
     unsigned before = ram.in_use;
     CHECK(page_table_unmap(&mem, &k, KTEXT, 0) == 0);
@@ -204,6 +244,7 @@ UNIT_TEST(kernel_half_is_shared_and_global_pdpts_stay)
     CHECK_EQ_U(ram.in_use, before - 3);
     CHECK_EQ_U(k.table_frames, 257);
     CHECK(pml4[256] & 1);
+    CHECK(counts_exact(k.root, 3));
     page_table_destroy(&mem, &u);
     CHECK_EQ_U(ram.in_use, 257);
     CHECK(!ram.bad_free);
@@ -297,6 +338,7 @@ UNIT_TEST(fill_kernel_half_out_of_frames_rolls_back)
     struct vm_space k;
     CHECK(page_table_create(&mem, &k, NULL) == 0);
     CHECK(page_table_map(&mem, &k, KTEXT, 0, VM_READ) == 0);  /* slot 511 present already */
+    CHECK(counts_exact(k.root, 3));
     struct ram_snapshot *before = snapshot();
     unsigned in_use = ram.in_use;
     ram.budget = 100;
@@ -322,13 +364,17 @@ UNIT_TEST(unmap_everything_returns_every_table)
     CHECK(page_table_map(&mem, &s, 0x200000, 0x200000, URW | VM_LARGE) == 0);
     CHECK(ram.in_use > 4);
     CHECK_EQ_U(s.table_frames, ram.in_use);
+    CHECK(counts_exact(s.root, 3));
     /* Wrong size or nothing there: not found, nothing changes. */
     CHECK(page_table_unmap(&mem, &s, 0x200000, 0) == -KS_ERR_NOT_FOUND);
     CHECK(page_table_unmap(&mem, &s, 0x0, VM_LARGE) == -KS_ERR_NOT_FOUND);
     CHECK(page_table_unmap(&mem, &s, 0x2000, 0) == -KS_ERR_NOT_FOUND);
     CHECK(page_table_unmap(&mem, &s, 0x600000000000ULL, 0) == -KS_ERR_NOT_FOUND);
-    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+    CHECK(counts_exact(s.root, 3));
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
         CHECK(page_table_unmap(&mem, &s, pages[i], 0) == 0);
+        CHECK(counts_exact(s.root, 3));
+    }
     CHECK(page_table_unmap(&mem, &s, 0x200000, VM_LARGE) == 0);
     CHECK(page_table_unmap(&mem, &s, 0x1000, 0) == -KS_ERR_NOT_FOUND);  /* twice */
     CHECK_EQ_U(ram.in_use, 1);
@@ -380,10 +426,50 @@ UNIT_TEST(destroy_frees_user_half_but_not_kernel_tables)
         CHECK(page_table_map(&mem, &u, 0x10000000 + va * 1024, va, URW) == 0);
     CHECK(page_table_map(&mem, &u, 0x600000000000ULL, 0, URW | VM_LARGE) == 0);
     CHECK_EQ_U(u.table_frames, ram.in_use - kernel_frames);
+    CHECK(counts_exact(u.root, 3));
     page_table_destroy(&mem, &u);
     CHECK_EQ_U(ram.in_use, kernel_frames);
     CHECK_EQ_U(u.table_frames, 0);
     CHECK(page_table_translate(&mem, &k, KTEXT, NULL, NULL) == 0);
+    CHECK(!ram.bad_free);
+}
+
+/* A table is freed exactly when its last entry goes, whichever slot
+ * that is, and a full table (512 entries) counts right. */
+UNIT_TEST(table_freed_when_its_last_entry_goes)
+{
+    ram_reset();
+    struct vm_space s;
+    CHECK(page_table_create(&mem, &s, NULL) == 0);
+    const uintptr_t pt = 0x40000000;   /* one page table's 2 MiB */
+    for (uintptr_t i = 0; i < 512; i++)
+        CHECK(page_table_map(&mem, &s, pt + i * PAGE_SIZE, i * PAGE_SIZE, URW) == 0);
+    CHECK_EQ_U(s.table_frames, 4);
+    CHECK(counts_exact(s.root, 3));
+    /* Empty it from the middle outwards, slot 511 last: the PT stays
+     * until then. */
+    for (uintptr_t i = 256; i-- > 0;) {
+        CHECK(page_table_unmap(&mem, &s, pt + i * PAGE_SIZE, 0) == 0);
+        CHECK_EQ_U(s.table_frames, 4);
+    }
+    for (uintptr_t i = 256; i < 511; i++) {
+        CHECK(page_table_unmap(&mem, &s, pt + i * PAGE_SIZE, 0) == 0);
+        CHECK_EQ_U(s.table_frames, 4);
+    }
+    CHECK(counts_exact(s.root, 3));
+    CHECK_EQ_U(ram.in_use, 4);
+    CHECK(page_table_unmap(&mem, &s, pt + 511 * PAGE_SIZE, 0) == 0);
+    CHECK_EQ_U(s.table_frames, 1);
+    CHECK_EQ_U(ram.in_use, 1);
+    /* The last entry at slot 0 or in the middle frees the tables just the same. */
+    CHECK(page_table_map(&mem, &s, pt, 0, URW) == 0);
+    CHECK(page_table_map(&mem, &s, pt + 300 * PAGE_SIZE, 0, URW) == 0);
+    CHECK(page_table_unmap(&mem, &s, pt + 300 * PAGE_SIZE, 0) == 0);
+    CHECK_EQ_U(s.table_frames, 4);
+    CHECK(page_table_unmap(&mem, &s, pt, 0) == 0);
+    CHECK_EQ_U(s.table_frames, 1);
+    page_table_destroy(&mem, &s);
+    CHECK_EQ_U(ram.in_use, 0);
     CHECK(!ram.bad_free);
 }
 
@@ -395,4 +481,5 @@ UNIT_MAIN(UNIT_CASE(map_and_translate_4k_user_page), UNIT_CASE(map_and_translate
           UNIT_CASE(fill_kernel_half_out_of_frames_rolls_back),
           UNIT_CASE(unmap_everything_returns_every_table),
           UNIT_CASE(protect_changes_flags_only),
-          UNIT_CASE(destroy_frees_user_half_but_not_kernel_tables))
+          UNIT_CASE(destroy_frees_user_half_but_not_kernel_tables),
+          UNIT_CASE(table_freed_when_its_last_entry_goes))

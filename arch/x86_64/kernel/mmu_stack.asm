@@ -1,7 +1,7 @@
 ; SPDX-License-Identifier: MIT
 ;
-; mmu_call_on_stack(stack_top, fn, arg): call fn(arg) on another stack
-; and come back (see mmu.h).  Used to run code on a freshly allocated
+; arch_call_on_stack(stack_top, fn, arg): call fn(arg) on another stack
+; and come back (see kernel/arch.h).  Used to run code on a freshly allocated
 ; kernel stack, e.g. the self-test that overflows one into its guard.
 ; The caller's RSP is kept in RBX (callee-saved, so fn preserves it);
 ; the new stack is aligned to 16 bytes as the SysV ABI wants at a call.
@@ -11,8 +11,8 @@ bits 64
 
 section .text
 
-global mmu_call_on_stack
-mmu_call_on_stack:
+global arch_call_on_stack
+arch_call_on_stack:
     push rbp
     mov rbp, rsp
     push rbx

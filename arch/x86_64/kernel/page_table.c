@@ -12,6 +12,16 @@
  *
  * Levels are numbered as the walk meets them: 3 = PML4, 2 = PDPT,
  * 1 = PD, 0 = PT.  A 2 MiB page is a level-1 leaf (PS set).
+ *
+ * Present-entry counts: an entry that links to a table carries, in bits
+ * 61:52 (ignored by the CPU in such entries, SDM Vol. 3A Tables 4-15,
+ * 4-17 and 4-19), how many present entries that table holds (0..512).
+ * Unmap frees a table when its count drops to 0 instead of scanning 512
+ * entries.  Tables that are never freed keep no count: the PML4 (no
+ * entry links to it) and the kernel half's PDPTs, which every space's
+ * PML4 links to through its own copy of the entry, so no single copy
+ * could hold their count.  Every entry this file writes is either 0 or
+ * present, so the count is exactly the number of non-zero entries.
  */
 #include "page_table.h"
 #include "kestrel/errors.h"
@@ -29,6 +39,9 @@
 #define PTE_ADDR_MASK       0x000FFFFFFFFFF000ULL
 #define PTE_LARGE_ADDR_MASK 0x000FFFFFFFE00000ULL  /* bit 12 is PAT in a 2 MiB leaf */
 
+#define PTE_COUNT_ONE  (1ULL << 52)
+#define PTE_COUNT_MASK (0x3FFULL << 52)
+
 #define VM_KNOWN_FLAGS (VM_READ | VM_WRITE | VM_EXEC | VM_USER | VM_LARGE | VM_NOCACHE)
 
 static unsigned index_at(uintptr_t va, int level)
@@ -38,7 +51,7 @@ static unsigned index_at(uintptr_t va, int level)
 
 static uint64_t *table_of(const struct page_table_memory *mem, uint64_t entry)
 {
-    return mem->table(mem->ctx, entry & PTE_ADDR_MASK);
+    return page_table_at(mem, entry & PTE_ADDR_MASK);
 }
 
 static bool is_kernel_half(uintptr_t va)
@@ -46,17 +59,23 @@ static bool is_kernel_half(uintptr_t va)
     return va >= PAGE_TABLE_KERNEL_BASE;
 }
 
-static bool table_empty(const uint64_t *table)
+/* Whether the level-`level` table on va's path keeps a count (see the
+ * head of this file). */
+static bool is_counted(uintptr_t va, int level)
 {
-    for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++)
-        if (table[i])
-            return false;
-    return true;
+    return level < 2 || (level == 2 && !is_kernel_half(va));
+}
+
+/* The entry holding the count of path[level], the level-`level` table
+ * on va's path; NULL for a table that keeps none. */
+static uint64_t *count_holder(uint64_t *path[4], uintptr_t va, int level)
+{
+    return is_counted(va, level) ? &path[level + 1][index_at(va, level + 1)] : NULL;
 }
 
 /* Alignment for the page size, canonical form; for map and protect also
  * the flag rules of page_table.h.  with_flags false: unmap's flags. */
-static int check_request(uintptr_t va, unsigned flags, bool with_flags)
+static inline int check_request(uintptr_t va, unsigned flags, bool with_flags)
 {
     uint64_t size = flags & VM_LARGE ? LARGE_PAGE_SIZE : PAGE_SIZE;
     if ((va & (size - 1)) || !page_table_canonical(va))
@@ -72,7 +91,7 @@ static int check_request(uintptr_t va, unsigned flags, bool with_flags)
     return 0;
 }
 
-static uint64_t leaf_entry(phys_addr_t pa, unsigned flags)
+static inline uint64_t leaf_entry(phys_addr_t pa, unsigned flags)
 {
     uint64_t entry = pa | PTE_PRESENT;
     if (flags & VM_WRITE)
@@ -113,8 +132,8 @@ int page_table_create(const struct page_table_memory *mem, struct vm_space *spac
     if (err < 0)
         return err;
     if (kernel) {
-        const uint64_t *from = mem->table(mem->ctx, kernel->root);
-        uint64_t *to = mem->table(mem->ctx, root);
+        const uint64_t *from = page_table_at(mem, kernel->root);
+        uint64_t *to = page_table_at(mem, root);
         for (unsigned i = PAGE_TABLE_KERNEL_FIRST; i < PAGE_TABLE_ENTRIES; i++)
             to[i] = from[i];
     }
@@ -125,7 +144,7 @@ int page_table_create(const struct page_table_memory *mem, struct vm_space *spac
 
 int page_table_fill_kernel_half(const struct page_table_memory *mem, struct vm_space *space)
 {
-    uint64_t *pml4 = mem->table(mem->ctx, space->root);
+    uint64_t *pml4 = page_table_at(mem, space->root);
     uint64_t filled[PAGE_TABLE_KERNEL_FIRST / 64] = { 0 };  /* slots this call filled */
     uint64_t added = 0;
     for (unsigned i = PAGE_TABLE_KERNEL_FIRST; i < PAGE_TABLE_ENTRIES; i++) {
@@ -154,7 +173,7 @@ static void free_subtree(const struct page_table_memory *mem, phys_addr_t frame,
                          uint64_t *freed)
 {
     if (level > 0) {
-        const uint64_t *table = mem->table(mem->ctx, frame);
+        const uint64_t *table = page_table_at(mem, frame);
         for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++)
             if ((table[i] & PTE_PRESENT) && !(table[i] & PTE_LARGE))
                 free_subtree(mem, table[i] & PTE_ADDR_MASK, level - 1, freed);
@@ -167,7 +186,7 @@ void page_table_destroy(const struct page_table_memory *mem, struct vm_space *sp
 {
     if (!space->root)
         return;
-    uint64_t *pml4 = mem->table(mem->ctx, space->root);
+    uint64_t *pml4 = page_table_at(mem, space->root);
     uint64_t freed = 0;
     for (unsigned i = 0; i < PAGE_TABLE_KERNEL_FIRST; i++) {
         if (pml4[i] & PTE_PRESENT)
@@ -179,25 +198,85 @@ void page_table_destroy(const struct page_table_memory *mem, struct vm_space *sp
     space->root = 0;
 }
 
-/* Walk towards the level-`target` table of va.  Returns how many
- * tables are missing below the last one found (stored in *last, at
- * *last_level), or -KS_ERR_EXISTS when a larger page already covers va. */
-static int find_slot(const struct page_table_memory *mem, const struct vm_space *space,
-                     uintptr_t va, int target, uint64_t **last, int *last_level)
+/* Walk va's path from the PML4 towards the level-`target` table,
+ * recording each table met in path[level].  Returns the level of the
+ * deepest table found (target when none is missing), or -KS_ERR_EXISTS
+ * when a larger page covers va above target. */
+static int walk(const struct page_table_memory *mem, const struct vm_space *space,
+                uintptr_t va, int target, uint64_t *path[4])
 {
-    uint64_t *table = mem->table(mem->ctx, space->root);
-    int level = 3;
-    for (; level > target; level--) {
-        uint64_t entry = table[index_at(va, level)];
+    path[3] = page_table_at(mem, space->root);
+    for (int level = 3; level > target; level--) {
+        uint64_t entry = path[level][index_at(va, level)];
         if (!(entry & PTE_PRESENT))
-            break;
+            return level;
         if (entry & PTE_LARGE)
             return -KS_ERR_EXISTS;
-        table = table_of(mem, entry);
+        path[level - 1] = table_of(mem, entry);
     }
-    *last = table;
-    *last_level = level;
-    return level - target;
+    return target;
+}
+
+/* The 4 KiB fast path's walk: va's entry in its page table, and in
+ * *pde the PD entry that links to (and counts) that table, when the
+ * whole PML4 -> PDPT -> PD -> PT path is present without a large page;
+ * else NULL (the general walk then decides what is missing). */
+static inline uint64_t *pt_entry_of(const struct page_table_memory *mem,
+                                    const struct vm_space *space, uintptr_t va, uint64_t **pde)
+{
+    uint64_t entry = page_table_at(mem, space->root)[index_at(va, 3)];
+    for (int level = 2; level >= 1; level--) {
+        if ((entry & (PTE_PRESENT | PTE_LARGE)) != PTE_PRESENT)
+            return NULL;
+        uint64_t *slot = &table_of(mem, entry)[index_at(va, level)];
+        entry = *slot;
+        *pde = slot;
+    }
+    if ((entry & (PTE_PRESENT | PTE_LARGE)) != PTE_PRESENT)
+        return NULL;
+    return &table_of(mem, entry)[index_at(va, 0)];
+}
+
+/* page_table_map past its checks, for any page size: creates the
+ * missing tables.  Out of line (as is unmap_walking), so the fast path
+ * does not pay for this one's stack frame. */
+__attribute__((noinline))
+static int map_walking(const struct page_table_memory *mem, struct vm_space *space,
+                       uintptr_t va, phys_addr_t pa, unsigned flags)
+{
+    int target = flags & VM_LARGE ? 1 : 0;
+    uint64_t *path[4];
+    int level = walk(mem, space, va, target, path);
+    if (level < 0)
+        return level;
+    /* A present entry at the target level: a page, or (for a 2 MiB
+     * request) a page table that 4 KiB pages live in. */
+    if (level == target && (path[target][index_at(va, target)] & PTE_PRESENT))
+        return -KS_ERR_EXISTS;
+    int missing = level - target;
+    phys_addr_t fresh[3];
+    for (int i = 0; i < missing; i++) {
+        if (mem->alloc(mem->ctx, &fresh[i]) < 0) {
+            while (i-- > 0)
+                mem->free(mem->ctx, fresh[i]);
+            return -KS_ERR_NO_MEMORY;
+        }
+    }
+    /* Nothing can fail from here on.  The deepest existing table gains
+     * one entry; each new table holds exactly one (the next link or the
+     * leaf), so its link starts with a count of one. */
+    uint64_t *holder = count_holder(path, va, level);
+    if (holder)
+        *holder += PTE_COUNT_ONE;
+    uint64_t link = PTE_PRESENT | PTE_WRITE | (flags & VM_USER ? PTE_USER : 0);
+    for (int i = 0; i < missing; i++, level--) {
+        uint64_t count = is_counted(va, level - 1) ? PTE_COUNT_ONE : 0;
+        path[level][index_at(va, level)] = fresh[i] | link | count;
+        path[level - 1] = page_table_at(mem, fresh[i]);
+    }
+    space->table_frames += (uint64_t)missing;
+    path[target][index_at(va, target)] = leaf_entry(pa, flags);
+    return 0;
 }
 
 int page_table_map(const struct page_table_memory *mem, struct vm_space *space,
@@ -207,32 +286,16 @@ int page_table_map(const struct page_table_memory *mem, struct vm_space *space,
     uint64_t addr_mask = flags & VM_LARGE ? PTE_LARGE_ADDR_MASK : PTE_ADDR_MASK;
     if (err < 0 || (pa & ~addr_mask))
         return -KS_ERR_INVALID_ARGUMENT;
-    int target = flags & VM_LARGE ? 1 : 0, level;
-    uint64_t *table;
-    int missing = find_slot(mem, space, va, target, &table, &level);
-    if (missing < 0)
-        return missing;
-    /* A present entry at the target level: a page, or (for a 2 MiB
-     * request) a page table that 4 KiB pages live in. */
-    if (!missing && (table[index_at(va, target)] & PTE_PRESENT))
-        return -KS_ERR_EXISTS;
-    phys_addr_t fresh[3];
-    for (int i = 0; i < missing; i++) {
-        if (mem->alloc(mem->ctx, &fresh[i]) < 0) {
-            while (i-- > 0)
-                mem->free(mem->ctx, fresh[i]);
-            return -KS_ERR_NO_MEMORY;
-        }
+    /* Fast path: a 4 KiB page whose page table exists. */
+    uint64_t *pde, *pte;
+    if (!(flags & VM_LARGE) && (pte = pt_entry_of(mem, space, va, &pde))) {
+        if (*pte & PTE_PRESENT)
+            return -KS_ERR_EXISTS;
+        *pde += PTE_COUNT_ONE;
+        *pte = leaf_entry(pa, flags);
+        return 0;
     }
-    /* Nothing can fail from here on. */
-    uint64_t link = PTE_PRESENT | PTE_WRITE | (flags & VM_USER ? PTE_USER : 0);
-    for (int i = 0; i < missing; i++, level--) {
-        table[index_at(va, level)] = fresh[i] | link;
-        table = mem->table(mem->ctx, fresh[i]);
-    }
-    space->table_frames += (uint64_t)missing;
-    table[index_at(va, target)] = leaf_entry(pa, flags);
-    return 0;
+    return map_walking(mem, space, va, pa, flags);
 }
 
 /* The tables on va's path down to the level-`target` leaf, which must be
@@ -240,16 +303,41 @@ int page_table_map(const struct page_table_memory *mem, struct vm_space *space,
 static int find_leaf(const struct page_table_memory *mem, const struct vm_space *space,
                      uintptr_t va, int target, uint64_t *path[4])
 {
-    path[3] = mem->table(mem->ctx, space->root);
-    for (int level = 3; level > target; level--) {
-        uint64_t entry = path[level][index_at(va, level)];
-        if (!(entry & PTE_PRESENT) || (entry & PTE_LARGE))
-            return -KS_ERR_NOT_FOUND;
-        path[level - 1] = table_of(mem, entry);
-    }
+    if (walk(mem, space, va, target, path) != target)
+        return -KS_ERR_NOT_FOUND;
     uint64_t leaf = path[target][index_at(va, target)];
     if (!(leaf & PTE_PRESENT) || (target == 1 && !(leaf & PTE_LARGE)))
         return -KS_ERR_NOT_FOUND;
+    return 0;
+}
+
+/* page_table_unmap past its checks, for any page size: frees the
+ * tables the unmap empties. */
+__attribute__((noinline))
+static int unmap_walking(const struct page_table_memory *mem, struct vm_space *space,
+                         uintptr_t va, unsigned flags)
+{
+    int target = flags & VM_LARGE ? 1 : 0;
+    uint64_t *path[4];
+    int err = find_leaf(mem, space, va, target, path);
+    if (err < 0)
+        return err;
+    path[target][index_at(va, target)] = 0;
+    /* Free the tables this emptied, bottom up; clearing a link removes an
+     * entry from the table above.  Uncounted tables (the PML4, the kernel
+     * half's PDPTs) stay, which also bounds the loop. */
+    for (int level = target;; level++) {
+        uint64_t *holder = count_holder(path, va, level);
+        if (!holder)
+            break;
+        *holder -= PTE_COUNT_ONE;
+        if (*holder & PTE_COUNT_MASK)
+            break;
+        phys_addr_t frame = *holder & PTE_ADDR_MASK;
+        *holder = 0;
+        mem->free(mem->ctx, frame);
+        space->table_frames--;
+    }
     return 0;
 }
 
@@ -259,24 +347,15 @@ int page_table_unmap(const struct page_table_memory *mem, struct vm_space *space
     int err = check_request(va, flags, false);
     if (err < 0)
         return err;
-    int target = flags & VM_LARGE ? 1 : 0;
-    uint64_t *path[4];
-    err = find_leaf(mem, space, va, target, path);
-    if (err < 0)
-        return err;
-    path[target][index_at(va, target)] = 0;
-    /* Free the tables this emptied, bottom up.  PDPTs of the kernel half
-     * stay: every space's PML4 points at them. */
-    for (int level = target; level <= 2; level++) {
-        if ((level == 2 && is_kernel_half(va)) || !table_empty(path[level]))
-            break;
-        uint64_t *parent_entry = &path[level + 1][index_at(va, level + 1)];
-        phys_addr_t frame = *parent_entry & PTE_ADDR_MASK;
-        *parent_entry = 0;
-        mem->free(mem->ctx, frame);
-        space->table_frames--;
+    /* Fast path: a 4 KiB page whose page table keeps other entries. */
+    uint64_t *pde, *pte;
+    if (!(flags & VM_LARGE) && (pte = pt_entry_of(mem, space, va, &pde)) &&
+        (*pte & PTE_PRESENT) && (*pde & PTE_COUNT_MASK) > PTE_COUNT_ONE) {
+        *pte = 0;
+        *pde -= PTE_COUNT_ONE;
+        return 0;
     }
-    return 0;
+    return unmap_walking(mem, space, va, flags);
 }
 
 int page_table_protect(const struct page_table_memory *mem, struct vm_space *space,
@@ -301,7 +380,7 @@ int page_table_translate(const struct page_table_memory *mem, const struct vm_sp
 {
     if (!page_table_canonical(va) || !space->root)
         return -KS_ERR_INVALID_ARGUMENT;
-    const uint64_t *table = mem->table(mem->ctx, space->root);
+    const uint64_t *table = page_table_at(mem, space->root);
     for (int level = 3; level >= 0; level--) {
         uint64_t entry = table[index_at(va, level)];
         if (!(entry & PTE_PRESENT))

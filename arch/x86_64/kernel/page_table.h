@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86_64 4-level page tables (SDM Vol. 3A, 4.5): the pure part of
- * kernel/mm/vm.c.  Every function here only reads and writes table
- * memory reached through a struct page_table_memory (the kernel's
- * direct map and the PMM, or a host test's malloc'd "RAM"), so the whole
- * file builds and runs on the host.  Nothing here touches CR3 or the
- * TLB: a caller that changes the active space invalidates the pages
- * these functions report as changed (mmu.h).
+ * x86_64 4-level page tables (SDM Vol. 3A, 4.5): the pure part of the
+ * arch_mmu_* calls kernel/mm/vm.c makes (mmu.c).  Every function here
+ * only reads and writes table memory described by a struct
+ * page_table_memory (the kernel's direct map and the PMM, or a host
+ * test's malloc'd "RAM"), so the whole file builds and runs on the host.
+ * Nothing here touches CR3 or the TLB: a caller that changes the active
+ * space invalidates the pages these functions report as changed (mmu.h).
  *
  * Semantics are those of vm.h (flags, errors, "a failed call changes
  * nothing"): map finds every missing intermediate table first and
  * allocates them all before writing a single entry; unmap frees tables
  * that become empty, except the kernel half's PDPTs, which are created
- * once and shared by every space.  Locking: the caller's (one CPU now).
+ * once and shared by every space.  Map and unmap take O(1) time when no
+ * table is created or freed: each table's count of present entries is
+ * kept in the entry that links to it, so "empty" needs no scan.
+ * Locking: the caller's (one CPU now).
  */
 #ifndef KESTREL_ARCH_X86_64_PAGE_TABLE_H
 #define KESTREL_ARCH_X86_64_PAGE_TABLE_H
@@ -30,10 +33,16 @@ struct page_table_memory {
     /* One zero-filled frame; 0 or -KS_ERR_NO_MEMORY. */
     int (*alloc)(void *ctx, phys_addr_t *frame);
     void (*free)(void *ctx, phys_addr_t frame);
-    /* A pointer through which the table in frame can be read and written. */
-    uint64_t *(*table)(void *ctx, phys_addr_t frame);
+    /* The table in frame f is read and written at address window + f
+     * (a plain offset, not a call: every walk step needs one). */
+    uintptr_t window;
     void *ctx;
 };
+
+static inline uint64_t *page_table_at(const struct page_table_memory *mem, phys_addr_t frame)
+{
+    return (uint64_t *)(mem->window + frame);
+}
 
 /* A fresh, empty PML4 for space.  With kernel != NULL its kernel-half
  * entries are copied, so the new space shares the kernel's mappings. */
