@@ -4,9 +4,10 @@
  * slab cache ("kmalloc-16" .. "kmalloc-2048") whose slabs are one heap
  * granule (HEAP_GRANULE, 16 KiB, aligned to it); anything larger is a
  * large block of whole frames, also aligned to the granule, that starts
- * with a struct heap_large.  So kfree masks the pointer down to the
- * granule and finds either a slab header (whose cache is the class) or a
- * large-block header: O(1), with no lookup table.
+ * with a struct heap_large.  kmalloc finds a small size's cache with one
+ * load from a table indexed by the size in 16-byte steps; kfree masks the
+ * pointer down to the granule and finds either a slab header (whose cache
+ * is the class) or a large-block header.  Both O(1).
  *
  * Debug builds guard large blocks like slab objects (red zones on both
  * sides, the sites, a double free noticed while the freed header is
@@ -51,6 +52,29 @@ static const char *const kmalloc_names[KMALLOC_CLASSES] = {
 };
 static bool kmalloc_ready;
 
+/* The cache for every small size, by the size rounded up to 16 bytes:
+ * entry i serves sizes 16 * (i - 1) + 1 .. 16 * i.  Entry 0 (size 0) stays
+ * NULL, and so does every entry until heap_init, so kmalloc's only check
+ * on its fast path is the one for NULL. */
+#define KMALLOC_STEP_SHIFT  4
+#define KMALLOC_STEPS       ((KMALLOC_MAX_SMALL >> KMALLOC_STEP_SHIFT) + 1)
+_Static_assert(KMALLOC_STEP_SHIFT <= KMALLOC_MIN_SHIFT, "a step must not span two classes");
+static struct slab_cache *kmalloc_class_cache[KMALLOC_STEPS];
+
+static size_t kmalloc_step(size_t size)
+{
+    return (size + (1u << KMALLOC_STEP_SHIFT) - 1) >> KMALLOC_STEP_SHIFT;
+}
+
+/* The smallest class holding size (1 .. KMALLOC_MAX_SMALL bytes). */
+static unsigned kmalloc_class(size_t size)
+{
+    if (size <= (1u << KMALLOC_MIN_SHIFT))
+        return 0;
+    unsigned bits = 64 - (unsigned)__builtin_clzll((unsigned long long)(size - 1));
+    return bits - KMALLOC_MIN_SHIFT;
+}
+
 int heap_init(void)
 {
     if (kmalloc_ready)
@@ -62,17 +86,12 @@ int heap_init(void)
         if (err < 0)
             return err;
     }
+    /* The largest size of each step picks its class: every size of a
+     * step lands in the same one, as the classes are multiples of it. */
+    for (size_t step = 1; step < KMALLOC_STEPS; step++)
+        kmalloc_class_cache[step] = &kmalloc_caches[kmalloc_class(step << KMALLOC_STEP_SHIFT)];
     kmalloc_ready = true;
     return 0;
-}
-
-/* The smallest class holding size (1 .. KMALLOC_MAX_SMALL bytes). */
-static unsigned kmalloc_class(size_t size)
-{
-    if (size <= (1u << KMALLOC_MIN_SHIFT))
-        return 0;
-    unsigned bits = 64 - (unsigned)__builtin_clzll((unsigned long long)(size - 1));
-    return bits - KMALLOC_MIN_SHIFT;
 }
 
 #ifdef KESTREL_DEBUG
@@ -126,8 +145,11 @@ unsigned kmalloc_debug_check_large(void)
 }
 #endif
 
-static void *large_alloc(size_t size, const char *site)
+/* Out of line, so the small sizes' path sets up no stack frame for it. */
+static __attribute__((noinline)) void *large_alloc(size_t size, const char *site)
 {
+    if (!kmalloc_ready)
+        return NULL;
     size_t overhead = LARGE_OBJECT_OFFSET + LARGE_RED_ZONE + SLAB_PAGE_SIZE - 1;
     if (size > SIZE_MAX - overhead)
         return NULL;
@@ -155,10 +177,10 @@ static void *large_alloc(size_t size, const char *site)
 
 void *kmalloc_at(size_t size, const char *site)
 {
-    if (size == 0 || !kmalloc_ready)
-        return NULL;
-    if (size <= KMALLOC_MAX_SMALL)
-        return slab_cache_take(&kmalloc_caches[kmalloc_class(size)], size, site);
+    if (size <= KMALLOC_MAX_SMALL) {
+        struct slab_cache *cache = kmalloc_class_cache[kmalloc_step(size)];
+        return cache ? slab_cache_take(cache, size, site) : NULL;  /* NULL: size 0, or no heap yet */
+    }
     return large_alloc(size, site);
 }
 

@@ -42,6 +42,18 @@ static void **slot_link(uint8_t *slot)
 #endif
 }
 
+/* Where the object sits in its slot: after the debug bookkeeping and red
+ * zone, or at the slot's start (a constant the fast paths fold away). */
+static size_t object_offset(const struct slab_cache *cache)
+{
+#ifdef KESTREL_DEBUG
+    return cache->object_offset;
+#else
+    (void)cache;
+    return 0;
+#endif
+}
+
 static unsigned slots_for(const struct slab_cache *cache, unsigned pages)
 {
     size_t bytes = (size_t)pages * SLAB_PAGE_SIZE;
@@ -201,14 +213,11 @@ static uint8_t *slab_take_slot(const struct slab_cache *cache, struct slab *slab
     return slot;
 }
 
-void *slab_cache_take(struct slab_cache *cache, size_t requested, const char *site)
+/* An object from slab, which has room: the part of slab_cache_take after
+ * the slab is chosen. */
+static inline void *slab_take_from(struct slab_cache *cache, struct slab *slab,
+                                   size_t requested, const char *site)
 {
-    struct slab *slab = cache->partial;
-    if (!slab) {
-        slab = slab_new(cache);
-        if (!slab)
-            return NULL;
-    }
     uint8_t *slot = slab_take_slot(cache, slab);
     if (++slab->in_use == cache->slots_per_slab) {
         list_remove(&cache->partial, slab);
@@ -221,7 +230,24 @@ void *slab_cache_take(struct slab_cache *cache, size_t requested, const char *si
     (void)requested;
     (void)site;
 #endif
-    return slot + cache->object_offset;
+    return slot + object_offset(cache);
+}
+
+/* No slab with room: a new one first.  Out of line, so the common path
+ * (a partial slab) calls nothing and needs no stack frame. */
+static __attribute__((noinline)) void *slab_take_from_new(struct slab_cache *cache,
+                                                          size_t requested, const char *site)
+{
+    struct slab *slab = slab_new(cache);
+    return slab ? slab_take_from(cache, slab, requested, site) : NULL;
+}
+
+void *slab_cache_take(struct slab_cache *cache, size_t requested, const char *site)
+{
+    struct slab *slab = cache->partial;
+    if (!slab)
+        return slab_take_from_new(cache, requested, site);
+    return slab_take_from(cache, slab, requested, site);
 }
 
 void slab_cache_give(struct slab_cache *cache, struct slab *slab, void *object, const char *site)
@@ -232,7 +258,7 @@ void slab_cache_give(struct slab_cache *cache, struct slab *slab, void *object, 
 #else
     (void)site;
 #endif
-    uint8_t *slot = (uint8_t *)object - cache->object_offset;
+    uint8_t *slot = (uint8_t *)object - object_offset(cache);
     bool was_full = slab->in_use == cache->slots_per_slab;
     *slot_link(slot) = slab->free_slots;
     slab->free_slots = slot;

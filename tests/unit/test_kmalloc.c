@@ -116,6 +116,30 @@ UNIT_TEST(each_size_lands_in_the_smallest_class_that_holds_it)
     }
 }
 
+/* Every small size, one by one: the slab the object lands in belongs to
+ * the smallest power-of-two class (16 B at least) that holds it. */
+UNIT_TEST(every_small_size_finds_its_class_cache)
+{
+    heap_reset();
+    for (size_t size = 1; size <= 2048; size++) {
+        size_t class_size = 16;
+        while (class_size < size)
+            class_size *= 2;
+        uint8_t *p = kmalloc(size);
+        CHECK(p != NULL);
+        if (!p)
+            return;
+        const struct slab *slab =
+            (const struct slab *)((uintptr_t)p & ~((uintptr_t)HEAP_GRANULE - 1));
+        CHECK_EQ_U(slab->block.kind, HEAP_BLOCK_SLAB);
+        CHECK_EQ_U(slab->cache->object_size, class_size);
+        memset(p, 0x5a, size);
+        kfree(p);
+    }
+    CHECK_EQ_U(pages_in_use, 0);
+    CHECK_EQ_U(report_count, 0);
+}
+
 UNIT_TEST(large_blocks_take_whole_frames)
 {
     heap_reset();
@@ -215,8 +239,23 @@ UNIT_TEST(random_sizes_in_random_order_keep_their_bytes)
     CHECK_EQ_U(report_count, 0);
 }
 
-UNIT_MAIN(UNIT_CASE(objects_carry_no_overhead_without_debug),
+/* Runs first, before any heap_init: no size gets memory yet, small or
+ * large, and nothing is reported. */
+UNIT_TEST(kmalloc_before_heap_init_returns_null)
+{
+    CHECK(kmalloc(1) == NULL);
+    CHECK(kmalloc(64) == NULL);
+    CHECK(kmalloc(2048) == NULL);
+    CHECK(kmalloc(2049) == NULL);
+    CHECK(kmalloc(0) == NULL);
+    CHECK_EQ_U(pages_in_use, 0);
+    CHECK_EQ_U(report_count, 0);
+}
+
+UNIT_MAIN(UNIT_CASE(kmalloc_before_heap_init_returns_null),
+          UNIT_CASE(objects_carry_no_overhead_without_debug),
           UNIT_CASE(each_size_lands_in_the_smallest_class_that_holds_it),
+          UNIT_CASE(every_small_size_finds_its_class_cache),
           UNIT_CASE(large_blocks_take_whole_frames),
           UNIT_CASE(bad_sizes_and_null_free),
           UNIT_CASE(exhaustion_returns_null_then_recovers),
