@@ -7,22 +7,11 @@
  * Invariants (checked by the host tests after every step):
  *   - a frame is FRAME_FREE_LISTED iff it is on the list, and
  *     FRAME_FREE_RUN iff it lies inside exactly one of runs[];
- *   - free_frames = listed + run frames; total_frames = free_frames +
- *     the sum of owned[].
+ *   - total_frames = listed + run frames + the sum of owned[] (the free
+ *     count is derived: frame_db_free_frames).
  * Locking: none; the caller serialises.
  */
 #include "mm/frame_db.h"
-
-/* Written at the start of every listed frame.  check mixes the links
- * with the frame's own number, so a stray write into a free frame or a
- * link copied to the wrong frame is caught before it is followed. */
-struct frame_link {
-    uint64_t next;
-    uint64_t prev;
-    uint64_t check;
-};
-
-#define FRAME_LINK_MAGIC 0x4B46524D4C494E4BULL /* "KNILMRFK" */
 
 static const char *const owner_names[PMM_OWNER_COUNT] = {
     [PMM_OWNER_KERNEL] = "kernel",     [PMM_OWNER_PAGE_TABLE] = "page-table",
@@ -76,90 +65,60 @@ static void *frame_bytes(const struct frame_db *db, uint64_t frame)
     return db->direct_map + (frame << PAGE_SHIFT);
 }
 
-static struct frame_link *frame_link_of(const struct frame_db *db, uint64_t frame)
-{
-    return frame_bytes(db, frame);
-}
-
-static uint64_t link_check(uint64_t frame, uint64_t next, uint64_t prev)
-{
-    return next ^ (prev * 3) ^ (frame * 0x9E3779B97F4A7C15ULL) ^ FRAME_LINK_MAGIC;
-}
-
-static void link_set(const struct frame_db *db, uint64_t frame, uint64_t next, uint64_t prev)
-{
-    struct frame_link *link = frame_link_of(db, frame);
-    link->next = next;
-    link->prev = prev;
-    link->check = link_check(frame, next, prev);
-}
-
-/* Is neighbour (next or prev of frame) a listed frame pointing back? */
-static bool neighbour_ok(const struct frame_db *db, uint64_t neighbour, uint64_t frame,
+/* Is neighbour (next or prev of the frame at phys) a listed frame
+ * pointing back? */
+static bool neighbour_ok(const struct frame_db *db, phys_addr_t neighbour, phys_addr_t phys,
                          bool is_next)
 {
-    if (neighbour == FRAME_NONE)
+    if (neighbour == FRAME_LIST_END)
         return true;
-    if (neighbour >= db->frame_limit || db->state[neighbour] != FRAME_FREE_LISTED)
+    if (frame_db_state_of(db, neighbour) != FRAME_FREE_LISTED || (neighbour & (PAGE_SIZE - 1)))
         return false;
-    const struct frame_link *link = frame_link_of(db, neighbour);
-    return (is_next ? link->prev : link->next) == frame;
+    const struct frame_link *link = frame_db_link(db, neighbour);
+    return (is_next ? link->prev : link->next) == phys;
 }
 
-/* Verify frame's link and both neighbours before the list is changed
- * around it.  False (after db->corrupt) when anything is off. */
-static bool link_verify(const struct frame_db *db, uint64_t frame)
+/* Verify a listed frame's link and both neighbours before the list is
+ * changed around it.  False (after db->corrupt) when anything is off. */
+bool frame_db_link_verify(const struct frame_db *db, phys_addr_t phys)
 {
     if (!FRAME_DB_CHECKS)
         return true;
-    const struct frame_link *link = frame_link_of(db, frame);
+    const struct frame_link *link = frame_db_link(db, phys);
     const char *why = NULL;
-    if (db->state[frame] != FRAME_FREE_LISTED)
+    if (frame_db_state_of(db, phys) != FRAME_FREE_LISTED)
         why = "listed frame is not in the free-listed state";
-    else if (link->check != link_check(frame, link->next, link->prev))
+    else if (link->check != frame_db_link_check(phys, link->next, link->prev))
         why = "free-list link overwritten (write to a free frame?)";
-    else if (!neighbour_ok(db, link->next, frame, true))
+    else if (!neighbour_ok(db, link->next, phys, true))
         why = "free-list next link does not point back";
-    else if (!neighbour_ok(db, link->prev, frame, false))
+    else if (!neighbour_ok(db, link->prev, phys, false))
         why = "free-list prev link does not point back";
-    else if (link->prev == FRAME_NONE && db->list_head != frame)
-        why = "free-list frame without prev is not the head";
+    else if ((link->prev == FRAME_LIST_END) != (db->list_head == phys))
+        why = "free-list frame without prev is not the head, or the head has one";
     if (!why)
         return true;
     if (db->corrupt)
-        db->corrupt(frame << PAGE_SHIFT, why);
+        db->corrupt(phys, why);
     return false;
-}
-
-static void list_push(struct frame_db *db, uint64_t frame)
-{
-    uint64_t head = db->list_head;
-    link_set(db, frame, head, FRAME_NONE);
-    if (head != FRAME_NONE) {
-        struct frame_link *h = frame_link_of(db, head);
-        link_set(db, head, h->next, frame);
-    }
-    db->list_head = frame;
-    db->state[frame] = FRAME_FREE_LISTED;
 }
 
 /* Take a listed frame off the list (its state is the caller's). */
 static int list_unlink(struct frame_db *db, uint64_t frame)
 {
-    if (!link_verify(db, frame))
+    phys_addr_t phys = frame << PAGE_SHIFT;
+    if (FRAME_DB_CHECKS && !frame_db_link_verify(db, phys))
         return -KS_ERR_CORRUPT;
-    const struct frame_link *link = frame_link_of(db, frame);
-    uint64_t next = link->next, prev = link->prev;
-    if (prev == FRAME_NONE) {
-        db->list_head = next;
-    } else {
-        struct frame_link *p = frame_link_of(db, prev);
-        link_set(db, prev, next, p->prev);
+    /* The head's prev is kept only in checking builds: ask list_head. */
+    if (phys == db->list_head) {
+        frame_db_list_pop(db, phys);
+        return 0;
     }
-    if (next != FRAME_NONE) {
-        struct frame_link *n = frame_link_of(db, next);
-        link_set(db, next, n->next, prev);
-    }
+    const struct frame_link *link = frame_db_link(db, phys);
+    phys_addr_t next = link->next, prev = link->prev;
+    frame_db_link_set(db, prev, next, frame_db_link(db, prev)->prev);
+    if (next != FRAME_LIST_END)
+        frame_db_link_set_prev(db, next, prev);
     return 0;
 }
 
@@ -180,8 +139,10 @@ static void free_frames_add(struct frame_db *db, uint64_t first, uint64_t end)
             db->state[f] = FRAME_FREE_RUN;
         return;
     }
-    for (uint64_t f = first; f < end; f++)
-        list_push(db, f);
+    for (uint64_t f = first; f < end; f++) {
+        frame_db_list_push(db, f << PAGE_SHIFT);
+        db->state[f] = FRAME_FREE_LISTED;
+    }
 }
 
 static void frames_zero(const struct frame_db *db, uint64_t first, uint64_t count)
@@ -197,21 +158,20 @@ static void frames_mark_owned(struct frame_db *db, uint64_t first, uint64_t coun
 {
     for (uint64_t f = first; f < first + count; f++)
         db->state[f] = (uint8_t)(FRAME_OWNED + owner);
-    db->free_frames -= count;
     db->owned[owner] += count;
     if (flags & PMM_ZERO)
         frames_zero(db, first, count);
 }
 
-int frame_db_alloc(struct frame_db *db, enum pmm_owner owner, unsigned flags,
-                   phys_addr_t *out)
+int frame_db_alloc_slow(struct frame_db *db, enum pmm_owner owner, unsigned flags,
+                        phys_addr_t *out)
 {
     if ((unsigned)owner >= PMM_OWNER_COUNT || (flags & ~PMM_ZERO) || !out)
         return -KS_ERR_INVALID_ARGUMENT;
     uint64_t frame;
-    if (db->list_head != FRAME_NONE) {
+    if (db->list_head != FRAME_LIST_END) {
         /* Recently freed frames first: they are likely still cached. */
-        frame = db->list_head;
+        frame = db->list_head >> PAGE_SHIFT;
         int err = list_unlink(db, frame);
         if (err < 0)
             return err;
@@ -263,18 +223,18 @@ static int check_owned(const struct frame_db *db, phys_addr_t phys, enum pmm_own
 static void frame_give_back(struct frame_db *db, uint64_t frame)
 {
     db->owned[db->state[frame] - FRAME_OWNED]--;
-    db->free_frames++;
 }
 
-int frame_db_free(struct frame_db *db, phys_addr_t phys, enum pmm_owner owner,
-                  struct frame_db_refusal *refusal)
+int frame_db_free_slow(struct frame_db *db, phys_addr_t phys, enum pmm_owner owner,
+                       struct frame_db_refusal *refusal)
 {
     int err = check_owned(db, phys, owner, refusal);
     if (err < 0)
         return err;
     uint64_t frame = phys >> PAGE_SHIFT;
     frame_give_back(db, frame);
-    list_push(db, frame);
+    frame_db_list_push(db, phys);
+    db->state[frame] = FRAME_FREE_LISTED;
     return 0;
 }
 
@@ -404,7 +364,7 @@ int frame_db_alloc_run(struct frame_db *db, size_t count, uint64_t align,
     if ((unsigned)owner >= PMM_OWNER_COUNT || (flags & ~PMM_ZERO) || !out || count == 0 ||
         align < PAGE_SIZE || (align & (align - 1)))
         return -KS_ERR_INVALID_ARGUMENT;
-    if (count > db->free_frames)
+    if (count > frame_db_free_frames(db))
         return -KS_ERR_NO_MEMORY;
     uint64_t first = run_find(db, count, align >> PAGE_SHIFT);
     if (first == FRAME_NONE)
@@ -450,7 +410,6 @@ int frame_db_release(struct frame_db *db, phys_addr_t base, uint64_t length,
             return refuse(refusal, f << PAGE_SHIFT, db->state[f],
                           "not a reserved boot frame", -KS_ERR_INVALID_ARGUMENT);
     db->total_frames += count;
-    db->free_frames += count;
     free_frames_add(db, first, first + count);
     return 0;
 }
@@ -458,7 +417,7 @@ int frame_db_release(struct frame_db *db, phys_addr_t base, uint64_t length,
 void frame_db_stats(const struct frame_db *db, struct pmm_stats *out)
 {
     out->total_frames = db->total_frames;
-    out->free_frames = db->free_frames;
+    out->free_frames = frame_db_free_frames(db);
     out->reserved_frames = db->frame_limit - db->total_frames;
     for (unsigned i = 0; i < PMM_OWNER_COUNT; i++)
         out->owned[i] = db->owned[i];

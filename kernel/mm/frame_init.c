@@ -132,6 +132,9 @@ static void states_from_map(struct frame_db *db, const struct ks_mem_region *map
         }
     }
     states_fill(db->state, db->table_base, db->table_base + db->table_frames, FRAME_TABLE);
+    /* Never free, not even as released boot RAM: its address, 0, is
+     * FRAME_LIST_END, and no address derived from NULL is a frame. */
+    db->state[0] = FRAME_HOLE;
 }
 
 static void run_add(struct frame_db *db, uint64_t first, uint64_t end)
@@ -139,7 +142,7 @@ static void run_add(struct frame_db *db, uint64_t first, uint64_t end)
     if (first >= end)
         return;
     db->runs[db->run_count++] = (struct frame_run){ first, end };
-    db->free_frames += end - first;
+    db->total_frames += end - first;
 }
 
 /* One run per usable range, split around the table; ascending, so the
@@ -157,7 +160,6 @@ static void runs_from_map(struct frame_db *db, const struct ks_mem_region *map,
             run_add(db, s.first, s.end);
         }
     }
-    db->total_frames = db->free_frames;
 }
 
 int frame_db_init(struct frame_db *db, const struct ks_mem_region *map, uint32_t count,
@@ -167,7 +169,7 @@ int frame_db_init(struct frame_db *db, const struct ks_mem_region *map, uint32_t
     if (err < 0)
         return err;
     void (*corrupt)(uint64_t, const char *) = db->corrupt;
-    *db = (struct frame_db){ .direct_map = direct_map, .list_head = FRAME_NONE,
+    *db = (struct frame_db){ .direct_map = direct_map, .list_head = FRAME_LIST_END,
                              .corrupt = corrupt };
     for (uint32_t i = 0; i < count; i++) {
         if (map[i].type == KS_MEM_USABLE) {

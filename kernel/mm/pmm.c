@@ -36,7 +36,7 @@ static int pmm_refused(const char *what, const struct frame_db_refusal *r,
 
 static void pmm_report(void)
 {
-    uint64_t free_bytes = pmm_db.free_frames << PAGE_SHIFT;
+    uint64_t free_bytes = frame_db_free_frames(&pmm_db) << PAGE_SHIFT;
     kinfo("pmm: %llu MiB usable in %u ranges, %llu MiB free, top 0x%llx, frame table %llu KiB\n",
           (unsigned long long)(pmm_db.usable_bytes >> 20), pmm_db.usable_ranges,
           (unsigned long long)(free_bytes >> 20),
@@ -69,13 +69,21 @@ int pmm_alloc(enum pmm_owner owner, unsigned flags, phys_addr_t *out)
     return frame_db_alloc(&pmm_db, owner, flags, out);
 }
 
-int pmm_free(phys_addr_t frame, enum pmm_owner owner)
+/* Out of line so the fast path in pmm_free carries no refusal record. */
+static __attribute__((noinline)) int pmm_free_slow(phys_addr_t frame, enum pmm_owner owner)
 {
     struct frame_db_refusal refusal;
-    int err = frame_db_free(&pmm_db, frame, owner, &refusal);
+    int err = frame_db_free_slow(&pmm_db, frame, owner, &refusal);
     if (err < 0)
         return pmm_refused("free", &refusal, frame_db_owner_name(owner), err);
     return 0;
+}
+
+int pmm_free(phys_addr_t frame, enum pmm_owner owner)
+{
+    if (frame_db_try_free(&pmm_db, frame, owner))
+        return 0;
+    return pmm_free_slow(frame, owner);
 }
 
 int pmm_alloc_contiguous(size_t count, uint64_t align, enum pmm_owner owner,
@@ -109,7 +117,7 @@ void pmm_get_stats(struct pmm_stats *out)
 
 uint64_t pmm_free_count(void)
 {
-    return pmm_db.free_frames;
+    return frame_db_free_frames(&pmm_db);
 }
 
 const struct frame_db *pmm_frame_db(void)

@@ -4,3 +4,7 @@
 
 UNIT_DEPS_test_pmm := kernel/mm/frame_db.c kernel/mm/frame_init.c
 $(BUILD)/tests/unit/test_pmm: kernel/mm/frame_db.h kernel/mm/pmm.h
+
+# The same tests against the release-build list code (see test_pmm_release.c).
+UNIT_DEPS_test_pmm_release := kernel/mm/frame_db.c kernel/mm/frame_init.c
+$(BUILD)/tests/unit/test_pmm_release: HOST_TEST_CFLAGS += -DFRAME_DB_CHECKS=0

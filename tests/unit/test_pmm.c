@@ -11,8 +11,11 @@
  * reserved, outside, misaligned, wrong owner) refused with the state
  * unchanged byte for byte; contiguous runs with 4 KiB and 2 MiB
  * alignment under fragmentation; per-owner statistics; boot-range
- * release; the debug link check; a random mix checked against the
- * database's invariants after every step.
+ * release; the debug link check; the inline single-frame path against
+ * bad input; frame 0 never free; a random mix checked against the
+ * database's invariants after every step.  Built with -DFRAME_DB_CHECKS=0
+ * the same tests run the release kernel's list code (no check words, the
+ * head's prev not kept; the link-check test is then skipped).
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -29,7 +32,8 @@ static struct frame_db db;
 static uint8_t *ram;
 static uint64_t ram_size;
 
-/* Layout frame_db.c writes at the start of a listed frame. */
+/* Layout frame_db.c writes at the start of a listed frame: the links
+ * are physical addresses, 0 (FRAME_LIST_END) ends the list. */
 struct test_link {
     uint64_t next, prev, check;
 };
@@ -127,15 +131,18 @@ static const char *db_consistent(void)
         else if (s > FRAME_TABLE)
             return "unknown state byte";
     }
-    uint64_t walked = 0, prev = FRAME_NONE;
-    for (uint64_t f = db.list_head; f != FRAME_NONE; walked++) {
-        if (walked > listed || f >= db.frame_limit || db.state[f] != FRAME_FREE_LISTED)
+    uint64_t walked = 0, prev = FRAME_LIST_END;
+    for (uint64_t p = db.list_head; p != FRAME_LIST_END; walked++) {
+        uint64_t f = p / PAGE_SIZE;
+        if (walked > listed || p % PAGE_SIZE || f >= db.frame_limit ||
+            db.state[f] != FRAME_FREE_LISTED)
             return "free list reaches a frame that is not listed";
-        const struct test_link *link = (const void *)(ram + f * PAGE_SIZE);
-        if (link->prev != prev)
+        const struct test_link *link = (const void *)(ram + p);
+        /* the head's prev is kept only with the checks */
+        if (link->prev != prev && (FRAME_DB_CHECKS || prev != FRAME_LIST_END))
             return "free list prev link wrong";
-        prev = f;
-        f = link->next;
+        prev = p;
+        p = link->next;
     }
     if (walked != listed)
         return "free list length differs from listed frames";
@@ -150,15 +157,15 @@ static const char *db_consistent(void)
     }
     if (run_sum != in_runs)
         return "runs overlap or miss run frames";
-    if (db.free_frames != listed + in_runs)
-        return "free count wrong";
-    uint64_t sum = db.free_frames;
+    uint64_t sum = listed + in_runs;
     for (unsigned o = 0; o < PMM_OWNER_COUNT; o++) {
         if (owned[o] != db.owned[o])
             return "owner count wrong";
         sum += owned[o];
     }
-    return sum == db.total_frames ? NULL : "total count wrong";
+    if (sum != db.total_frames)
+        return "total count wrong";
+    return frame_db_free_frames(&db) == listed + in_runs ? NULL : "free count wrong";
 }
 
 #define CHECK_CONSISTENT() do { \
@@ -176,7 +183,7 @@ UNIT_TEST(init_counts_usable_frames_minus_frame0_and_table)
     CHECK_EQ_U(db.usable_bytes, usable_frames_of(pc_map, PC_COUNT) * PAGE_SIZE);
     /* frame 0 is usable in the map but never free */
     CHECK_EQ_U(db.total_frames, usable_frames_of(pc_map, PC_COUNT) - 1 - db.table_frames);
-    CHECK_EQ_U(db.free_frames, db.total_frames);
+    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
     CHECK(db.table_base >= MIB / PAGE_SIZE);
     CHECK(in_usable(pc_map, PC_COUNT, db.table_base * PAGE_SIZE));
     CHECK(in_usable(pc_map, PC_COUNT, (db.table_base + db.table_frames - 1) * PAGE_SIZE));
@@ -271,7 +278,7 @@ UNIT_TEST(every_frame_handed_out_is_usable_and_exhaustion_recovers)
         got[n++] = p;
     }
     CHECK_EQ_U(n, total);
-    CHECK_EQ_U(db.free_frames, 0);
+    CHECK_EQ_U(frame_db_free_frames(&db), 0);
     CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, &p), -KS_ERR_NO_MEMORY);
     CHECK_EQ_U(frame_db_alloc_run(&db, 1, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), -KS_ERR_NO_MEMORY);
     CHECK_CONSISTENT();
@@ -282,7 +289,7 @@ UNIT_TEST(every_frame_handed_out_is_usable_and_exhaustion_recovers)
     CHECK_EQ_U(p, got[7]);
     for (uint64_t i = 0; i < n; i++)
         CHECK_EQ_U(frame_db_free(&db, got[i], PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.free_frames, total);
+    CHECK_EQ_U(frame_db_free_frames(&db), total);
     CHECK_EQ_U(db.owned[PMM_OWNER_TEST], 0);
     CHECK_CONSISTENT();
     /* and once more from the list, LIFO */
@@ -355,7 +362,7 @@ UNIT_TEST(bad_frees_are_refused_and_change_nothing)
     CHECK_STR(frame_db_state_name(FRAME_OWNED + PMM_OWNER_HEAP), "allocated to heap");
     CHECK_STR(frame_db_state_name(FRAME_FREE_LISTED), "free");
     CHECK_EQ_U(frame_db_free(&db, a, PMM_OWNER_HEAP, &r), 0);
-    CHECK_EQ_U(db.free_frames, db.total_frames);
+    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -432,7 +439,7 @@ UNIT_TEST(contiguous_runs_are_aligned_usable_and_zeroed)
     CHECK_EQ_U(frame_db_alloc_run(&db, 5, 4 * PAGE_SIZE * 4, PMM_OWNER_KERNEL, 0, &odd), 0);
     CHECK_EQ_U(odd % (16 * PAGE_SIZE), 0);
     CHECK(odd + 5 * PAGE_SIZE <= small);
-    CHECK_EQ_U(db.free_frames, total - 520);
+    CHECK_EQ_U(frame_db_free_frames(&db), total - 520);
     CHECK_EQ_U(db.owned[PMM_OWNER_TEST], 512);
     CHECK_CONSISTENT();
     /* a run may not cross the PCI hole or reach reserved frames */
@@ -447,7 +454,7 @@ UNIT_TEST(contiguous_runs_are_aligned_usable_and_zeroed)
     CHECK_EQ_U(frame_db_free_run(&db, big, 512, PMM_OWNER_TEST, NULL), 0);
     CHECK_EQ_U(frame_db_free_run(&db, small, 3, PMM_OWNER_HEAP, NULL), 0);
     CHECK_EQ_U(frame_db_free_run(&db, odd, 5, PMM_OWNER_KERNEL, NULL), 0);
-    CHECK_EQ_U(db.free_frames, total);
+    CHECK_EQ_U(frame_db_free_frames(&db), total);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -484,7 +491,7 @@ UNIT_TEST(contiguous_bad_arguments_are_refused)
     CHECK(unchanged());
     CHECK_EQ_U(frame_db_free_run(&db, run, 2, PMM_OWNER_TEST, NULL), 0);
     CHECK_EQ_U(frame_db_free(&db, run + 3 * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.free_frames, db.total_frames);
+    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -518,7 +525,7 @@ UNIT_TEST(contiguous_under_fragmentation)
     for (uint64_t f = 0; f < db.frame_limit; f++)
         if (frame_db_state_of(&db, f * PAGE_SIZE) == FRAME_OWNED + PMM_OWNER_TEST)
             CHECK_EQ_U(frame_db_free(&db, f * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.free_frames, total);
+    CHECK_EQ_U(frame_db_free_frames(&db), total);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -550,7 +557,7 @@ UNIT_TEST(contiguous_scan_finds_lone_listed_frames)
     for (uint64_t f = 0; f < db.frame_limit; f++)
         if (frame_db_state_of(&db, f * PAGE_SIZE) == FRAME_OWNED + PMM_OWNER_TEST)
             CHECK_EQ_U(frame_db_free(&db, f * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.free_frames, total);
+    CHECK_EQ_U(frame_db_free_frames(&db), total);
     ram_unmap();
 }
 
@@ -566,11 +573,11 @@ UNIT_TEST(full_run_array_falls_back_to_the_list)
     for (uint64_t i = 0; i < count; i += 2)
         CHECK_EQ_U(frame_db_free_run(&db, base + i * PAGE_SIZE, 1, PMM_OWNER_TEST, NULL), 0);
     CHECK_EQ_U(db.run_count, FRAME_DB_MAX_RUNS);
-    CHECK(db.list_head != FRAME_NONE);
+    CHECK(db.list_head != FRAME_LIST_END);
     CHECK_CONSISTENT();
     for (uint64_t i = 1; i < count; i += 2)
         CHECK_EQ_U(frame_db_free_run(&db, base + i * PAGE_SIZE, 1, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.free_frames, total);
+    CHECK_EQ_U(frame_db_free_frames(&db), total);
     CHECK_CONSISTENT();
     /* splitting a run with the array full lists the upper part */
     CHECK_EQ_U(frame_db_alloc_run(&db, 1, LARGE_PAGE_SIZE, PMM_OWNER_TEST, 0, &base), 0);
@@ -600,7 +607,7 @@ UNIT_TEST(boot_ranges_are_released_once)
     CHECK(unchanged());
     CHECK_EQ_U(frame_db_release(&db, 0x120000, 0x8000, &r), 0);      /* the page tables */
     CHECK_EQ_U(db.total_frames, total + 8);
-    CHECK_EQ_U(db.free_frames, total + 8);
+    CHECK_EQ_U(frame_db_free_frames(&db), total + 8);
     CHECK_EQ_U(frame_db_state_of(&db, 0x127000), FRAME_FREE_RUN);
     CHECK_EQ_U(frame_db_release(&db, 0x120000, 0x1000, &r), -KS_ERR_INVALID_ARGUMENT);
     CHECK_EQ_U(r.state, FRAME_FREE_RUN);
@@ -615,6 +622,8 @@ UNIT_TEST(boot_ranges_are_released_once)
 
 UNIT_TEST(overwritten_free_list_link_is_caught)
 {
+    if (!FRAME_DB_CHECKS)       /* built as the release kernel: no link checks */
+        return;
     CHECK_EQ_U(init_with(small_map, SMALL_COUNT, 32 * MIB), 0);
     phys_addr_t a, b, p;
     CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, &a), 0);
@@ -631,10 +640,80 @@ UNIT_TEST(overwritten_free_list_link_is_caught)
     la->prev = 5;
     CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, &p), -KS_ERR_CORRUPT);
     CHECK_EQ_U(corrupt_calls, 2);
-    la->prev = b / PAGE_SIZE;
+    la->prev = b;
     CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, &p), 0);
     CHECK_EQ_U(p, b);
     CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_TEST, NULL), 0);
+    CHECK_CONSISTENT();
+    ram_unmap();
+}
+
+/* The inline single-frame path (list head, one state byte) refuses what
+ * the full checks refuse, with a frame on the list, and changes nothing. */
+UNIT_TEST(fast_path_refuses_bad_input_with_a_listed_frame)
+{
+    CHECK_EQ_U(init_with(small_map, SMALL_COUNT, 32 * MIB), 0);
+    phys_addr_t a, b, p = 0x1234;
+    CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_HEAP, 0, &a), 0);
+    CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, &b), 0);
+    CHECK_EQ_U(frame_db_free(&db, b, PMM_OWNER_TEST, NULL), 0);
+    CHECK_EQ_U(db.list_head, b);
+    snapshot();
+    CHECK_EQ_U(frame_db_alloc(&db, (enum pmm_owner)PMM_OWNER_COUNT, 0, &p),
+               -KS_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0x2, &p), -KS_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, NULL), -KS_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_U(p, 0x1234);
+    CHECK(unchanged());
+    /* owners that wrap FRAME_OWNED + owner onto a free or reserved state,
+     * offsets in the top bits, the last byte of the address space */
+    static const uint32_t owners[] = { 0xFFFFFFF8u + FRAME_FREE_LISTED,
+                                       0xFFFFFFF8u + FRAME_HOLE, 0xFFFFFFFFu, 255 };
+    for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
+        CHECK_EQ_U(frame_db_free(&db, b, (enum pmm_owner)owners[i], NULL),
+                   -KS_ERR_INVALID_ARGUMENT);
+        CHECK_EQ_U(frame_db_free(&db, a, (enum pmm_owner)owners[i], NULL),
+                   -KS_ERR_INVALID_ARGUMENT);
+    }
+    static const uint64_t addrs[] = { 1, PAGE_SIZE - 1, UINT64_MAX, UINT64_MAX - PAGE_SIZE + 1,
+                                      (1ULL << 63) | PAGE_SIZE };
+    for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        CHECK_EQ_U(frame_db_free(&db, addrs[i], PMM_OWNER_HEAP, NULL),
+                   -KS_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_U(frame_db_free(&db, a | 0x800, PMM_OWNER_HEAP, NULL), -KS_ERR_INVALID_ARGUMENT);
+    CHECK(unchanged());
+    /* the head comes back first, to the owner asked for */
+    CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_KERNEL_STACK, 0, &p), 0);
+    CHECK_EQ_U(p, b);
+    CHECK_EQ_U(frame_db_state_of(&db, p), FRAME_OWNED + PMM_OWNER_KERNEL_STACK);
+    CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_TEST, NULL), -KS_ERR_NOT_OWNER);
+    CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_KERNEL_STACK, NULL), 0);
+    CHECK_EQ_U(frame_db_free(&db, a, PMM_OWNER_HEAP, NULL), 0);
+    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
+    CHECK_CONSISTENT();
+    ram_unmap();
+}
+
+/* Frame 0's address ends the free list: boot RAM there stays a hole and
+ * is never released. */
+UNIT_TEST(frame_zero_is_never_free)
+{
+    static const struct ks_mem_region map[] = {
+        R(0, 0x1000, KS_MEM_BOOT_DATA),
+        R(0x1000, 0x9e000, KS_MEM_USABLE),
+        R(0x100000, 0x100000, KS_MEM_KERNEL),
+        R(0x200000, 30 * MIB, KS_MEM_USABLE),
+    };
+    CHECK_EQ_U(init_with(map, 4, 32 * MIB), 0);
+    CHECK_EQ_U(frame_db_state_of(&db, 0), FRAME_HOLE);
+    CHECK_EQ_U(frame_db_state_of(&db, 0x1000), FRAME_FREE_RUN);
+    struct frame_db_refusal r;
+    CHECK_EQ_U(frame_db_release(&db, 0, PAGE_SIZE, &r), -KS_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_U(r.state, FRAME_HOLE);
+    phys_addr_t p;
+    CHECK_EQ_U(frame_db_alloc_run(&db, 0x9f, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), 0);
+    CHECK(p != 0);
+    CHECK_EQ_U(frame_db_free_run(&db, p, 0x9f, PMM_OWNER_TEST, NULL), 0);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -667,7 +746,7 @@ UNIT_TEST(sixty_four_gib_with_holes)
     CHECK_EQ_U(frame_db_free(&db, 35 * GIB, PMM_OWNER_TEST, NULL), -KS_ERR_INVALID_ARGUMENT);
     CHECK_EQ_U(frame_db_free_run(&db, big, 1024, PMM_OWNER_TEST, NULL), 0);
     CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.free_frames, db.total_frames);
+    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -733,7 +812,7 @@ UNIT_TEST(random_mix_keeps_the_invariants)
         n--;
         CHECK_EQ_U(frame_db_free_run(&db, held[n].base, held[n].count, held[n].owner, NULL), 0);
     }
-    CHECK_EQ_U(db.free_frames, total);
+    CHECK_EQ_U(frame_db_free_frames(&db), total);
     CHECK_CONSISTENT();
     ram_unmap();
 }
@@ -754,6 +833,8 @@ UNIT_MAIN(
     UNIT_CASE(full_run_array_falls_back_to_the_list),
     UNIT_CASE(boot_ranges_are_released_once),
     UNIT_CASE(overwritten_free_list_link_is_caught),
+    UNIT_CASE(fast_path_refuses_bad_input_with_a_listed_frame),
+    UNIT_CASE(frame_zero_is_never_free),
     UNIT_CASE(sixty_four_gib_with_holes),
     UNIT_CASE(random_mix_keeps_the_invariants)
 )
