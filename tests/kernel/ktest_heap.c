@@ -12,8 +12,6 @@
  */
 #include <stdint.h>
 
-#include "arch.h"
-#include "debug/kprintf.h"
 #include "ktest/ktest.h"
 #include "ktest_frames.h"
 #include "lib/string.h"
@@ -201,28 +199,6 @@ KTEST(heap_slab_cache_spans_slabs_and_returns_them)
     }
     KTEST_EXPECT(cache.slab_count == 0 && cache.live_objects == 0, "slabs kept after last free");
     KTEST_EXPECT(slab_cache_fini(&cache) == 0, "fini of an empty cache failed");
-    return NULL;
-}
-
-/* Not a test of speed (nothing is asserted): the cost of one small
- * kmalloc + kfree pair on a warm slab, in TSC ticks (instructions under
- * QEMU's -icount), for the record. */
-KTEST(heap_records_kmalloc_kfree_cost)
-{
-    void *keep = kmalloc(64);
-    KTEST_EXPECT(keep != NULL, "kmalloc failed");
-    uint64_t best = UINT64_MAX;
-    for (unsigned i = 0; i < 1000; i++) {
-        uint64_t start = arch_cycles_fenced();
-        void *p = kmalloc(64);
-        kfree(p);
-        uint64_t cost = arch_cycles_fenced() - start;
-        if (cost < best)
-            best = cost;
-    }
-    kfree(keep);
-    kinfo("ktest: heap: kmalloc(64)+kfree pair %llu ticks (best of 1000)\n",
-          (unsigned long long)best);
     return NULL;
 }
 
