@@ -7,7 +7,7 @@
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
-UNIT_HDRS := tests/unit/unit.h $(wildcard kernel/abi/kestrel/*.h kernel/lib/*.h kernel/mm/*.h \
+UNIT_HDRS := $(wildcard tests/unit/*.h kernel/abi/kestrel/*.h kernel/lib/*.h kernel/mm/*.h \
                                        arch/x86_64/loader/*.h arch/x86_64/kernel/*.h)
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(UNIT_HDRS) $$(UNIT_DEPS_test_$$*)

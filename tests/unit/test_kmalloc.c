@@ -18,45 +18,9 @@
 #endif
 
 #define ARENA_PAGES 2048u  /* 8 MiB */
-static uint8_t *arena;
-static uint8_t page_used[ARENA_PAGES];
-static size_t pages_in_use, page_limit = ARENA_PAGES;
+#include "fake_pages.h"
+
 static unsigned report_count;
-
-void *slab_pages_alloc(size_t pages, size_t align)
-{
-    size_t step = align / SLAB_PAGE_SIZE;
-    if (pages == 0 || pages_in_use + pages > page_limit)
-        return NULL;
-    for (size_t first = 0; first + pages <= ARENA_PAGES; first += step) {
-        size_t n = 0;
-        while (n < pages && !page_used[first + n])
-            n++;
-        if (n == pages) {
-            memset(page_used + first, 1, pages);
-            pages_in_use += pages;
-            return arena + first * SLAB_PAGE_SIZE;
-        }
-    }
-    return NULL;
-}
-
-void slab_pages_free(void *base, size_t pages)
-{
-    size_t first = (size_t)((uint8_t *)base - arena) / SLAB_PAGE_SIZE;
-    for (size_t i = 0; i < pages; i++) {
-        if (!page_used[first + i])
-            abort();
-        page_used[first + i] = 0;
-    }
-    pages_in_use -= pages;
-}
-
-int slab_pages_read(const void *addr, void *out, size_t len)
-{
-    memcpy(out, addr, len);
-    return 0;
-}
 
 void slab_report(const char *message)
 {
@@ -66,14 +30,7 @@ void slab_report(const char *message)
 
 static void heap_reset(void)
 {
-    if (!arena) {
-        arena = aligned_alloc(HEAP_GRANULE, (size_t)ARENA_PAGES * SLAB_PAGE_SIZE);
-        if (!arena)
-            abort();
-    }
-    memset(page_used, 0, sizeof(page_used));
-    pages_in_use = 0;
-    page_limit = ARENA_PAGES;
+    fake_pages_reset(0);
     if (heap_init() < 0)
         abort();
 }

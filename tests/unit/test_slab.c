@@ -23,49 +23,10 @@
 
 /* --- fake page source ------------------------------------------------- */
 #define ARENA_PAGES 1024u  /* 4 MiB */
-static uint8_t *arena;
-static uint8_t page_used[ARENA_PAGES];
-static size_t pages_in_use, page_limit = ARENA_PAGES;
+#include "fake_pages.h"
+
 static unsigned report_count;
 static char last_report[512];
-
-void *slab_pages_alloc(size_t pages, size_t align)
-{
-    size_t step = align / SLAB_PAGE_SIZE;
-    if (pages == 0 || pages_in_use + pages > page_limit)
-        return NULL;
-    for (size_t first = 0; first + pages <= ARENA_PAGES; first += step) {
-        size_t n = 0;
-        while (n < pages && !page_used[first + n])
-            n++;
-        if (n == pages) {
-            memset(page_used + first, 1, pages);
-            pages_in_use += pages;
-            return arena + first * SLAB_PAGE_SIZE;
-        }
-    }
-    return NULL;
-}
-
-void slab_pages_free(void *base, size_t pages)
-{
-    size_t first = (size_t)((uint8_t *)base - arena) / SLAB_PAGE_SIZE;
-    for (size_t i = 0; i < pages; i++) {
-        if (!page_used[first + i])
-            abort();  /* the heap gave back a frame it did not hold */
-        page_used[first + i] = 0;
-    }
-    pages_in_use -= pages;
-}
-
-int slab_pages_read(const void *addr, void *out, size_t len)
-{
-    const uint8_t *p = addr;
-    if (p < arena || p + len > arena + (size_t)ARENA_PAGES * SLAB_PAGE_SIZE)
-        return -1;
-    memcpy(out, p, len);
-    return 0;
-}
 
 void slab_report(const char *message)
 {
@@ -78,15 +39,7 @@ void slab_report(const char *message)
 /* A fresh arena, full of junk as free RAM would be, and a started heap. */
 static void heap_reset(void)
 {
-    if (!arena) {
-        arena = aligned_alloc(HEAP_GRANULE * 4, (size_t)ARENA_PAGES * SLAB_PAGE_SIZE);
-        if (!arena)
-            abort();
-    }
-    memset(arena, 0xa5, (size_t)ARENA_PAGES * SLAB_PAGE_SIZE);
-    memset(page_used, 0, sizeof(page_used));
-    pages_in_use = 0;
-    page_limit = ARENA_PAGES;
+    fake_pages_reset(0xa5);
     report_count = 0;
     last_report[0] = 0;
     if (heap_init() < 0)
