@@ -1,178 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host tests of the PMM's frame database (kernel/mm/frame_db.c,
- * frame_init.c) over simulated physical memory: an anonymous mapping,
- * reserved but not committed (MAP_NORESERVE), plays RAM from address 0,
- * so maps up to 64 GiB cost only the pages the database touches.
- *
- * Covered: init from maps with holes, reserved regions, unaligned
- * edges and RAM above 4 GiB, and refusal of malformed maps; single
- * allocation patterns, exhaustion and recovery; every bad free (double,
- * reserved, outside, misaligned, wrong owner) refused with the state
- * unchanged byte for byte; contiguous runs with 4 KiB and 2 MiB
- * alignment under fragmentation; per-owner statistics; boot-range
- * release; the debug link check; the inline single-frame path against
- * bad input; frame 0 never free; a random mix checked against the
- * database's invariants after every step.  Built with -DFRAME_DB_CHECKS=0
- * the same tests run the release kernel's list code (no check words, the
- * head's prev not kept; the link-check test is then skipped).
+ * frame_init.c), over the simulated RAM of pmm_fixture.h: init from maps
+ * with holes, reserved regions, unaligned edges and RAM above 4 GiB, and
+ * refusal of malformed maps; single allocation patterns, exhaustion and
+ * recovery; every bad free (double, reserved, outside, misaligned, wrong
+ * owner) refused with the state unchanged byte for byte; per-owner
+ * statistics; boot-range release; the debug link check; the inline
+ * single-frame path against bad input; frame 0 never free; a random mix
+ * checked against the database's invariants after every step.  Built
+ * with -DFRAME_DB_CHECKS=0 (test_pmm_release.c) the same tests run the
+ * release kernel's list code (no check words, the head's prev not kept;
+ * the link-check test is then skipped).  Contiguous runs: test_pmm_runs.c.
  */
-#include <stdint.h>
-#include <sys/mman.h>
-
-#include "unit.h"
-#include "mm/frame_db.h"
-
-#define KIB (1ULL << 10)
-#define MIB (1ULL << 20)
-#define GIB (1ULL << 30)
-#define R(base, len, type) { (base), (len), (type), 0 }
-
-static struct frame_db db;
-static uint8_t *ram;
-static uint64_t ram_size;
-
-/* Layout frame_db.c writes at the start of a listed frame: the links
- * are physical addresses, 0 (FRAME_LIST_END) ends the list. */
-struct test_link {
-    uint64_t next, prev, check;
-};
-
-static int ram_map(uint64_t size)
-{
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        return -1;
-    ram = p;
-    ram_size = size;
-    return 0;
-}
-
-static void ram_unmap(void)
-{
-    if (ram)
-        munmap(ram, ram_size);
-    ram = NULL;
-}
-
-static int corrupt_calls;
-static uint64_t corrupt_phys;
-static void record_corrupt(uint64_t phys, const char *why)
-{
-    (void)why;
-    corrupt_calls++;
-    corrupt_phys = phys;
-}
-
-/* A PC-like map: low RAM, the BIOS hole, boot data, kernel, page
- * tables and modules, main RAM up to 120 MiB, firmware reserved, and
- * the PCI hole; RAM above 4 GiB when `high` is set. */
-static const struct ks_mem_region pc_map[] = {
-    R(0, 0x9f000, KS_MEM_USABLE),
-    R(0x9f000, 0x1000, KS_MEM_RESERVED),
-    R(0xb8000, 0x1000, KS_MEM_FRAMEBUFFER),
-    R(0xf0000, 0x10000, KS_MEM_RESERVED),
-    R(0x100000, 0x18000, KS_MEM_BOOT_DATA),
-    R(0x118000, 0xc000, KS_MEM_KERNEL),
-    R(0x124000, 0x7000, KS_MEM_PAGE_TABLES),
-    R(0x12b000, 0x1000, KS_MEM_USABLE),
-    R(0x12c000, 0x32000, KS_MEM_MODULE),
-    R(0x15e000, 0x2000, KS_MEM_USABLE),
-    R(0x160000, 0x10000, KS_MEM_ACPI_NVS),
-    R(0x170000, 120 * MIB - 0x170000, KS_MEM_USABLE),
-    R(120 * MIB, 8 * MIB, KS_MEM_RESERVED),
-    R(3 * GIB, 1 * GIB, KS_MEM_RESERVED),
-    R(4 * GIB, 64 * MIB, KS_MEM_USABLE),
-};
-#define PC_LOW_COUNT 13   /* without the PCI hole and high RAM */
-#define PC_COUNT     15
-
-static int init_with(const struct ks_mem_region *map, uint32_t n, uint64_t size)
-{
-    ram_unmap();
-    if (ram_map(size) < 0)
-        return -999;
-    db.corrupt = record_corrupt;
-    corrupt_calls = 0;
-    return frame_db_init(&db, map, n, ram, size);
-}
-
-static uint64_t usable_frames_of(const struct ks_mem_region *map, uint32_t n)
-{
-    uint64_t frames = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (map[i].type == KS_MEM_USABLE)
-            frames += map[i].length / PAGE_SIZE;
-    return frames;
-}
-
-static int in_usable(const struct ks_mem_region *map, uint32_t n, uint64_t phys)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (map[i].type == KS_MEM_USABLE && phys >= map[i].base &&
-            phys + PAGE_SIZE <= map[i].base + map[i].length)
-            return 1;
-    return 0;
-}
-
-/* The invariants of frame_db.c, checked from the outside. */
-static const char *db_consistent(void)
-{
-    uint64_t listed = 0, in_runs = 0, owned[PMM_OWNER_COUNT] = { 0 };
-    for (uint64_t f = 0; f < db.frame_limit; f++) {
-        uint8_t s = db.state[f];
-        if (s == FRAME_FREE_LISTED)
-            listed++;
-        else if (s == FRAME_FREE_RUN)
-            in_runs++;
-        else if (s >= FRAME_OWNED && s < FRAME_OWNED + PMM_OWNER_COUNT)
-            owned[s - FRAME_OWNED]++;
-        else if (s > FRAME_TABLE)
-            return "unknown state byte";
-    }
-    uint64_t walked = 0, prev = FRAME_LIST_END;
-    for (uint64_t p = db.list_head; p != FRAME_LIST_END; walked++) {
-        uint64_t f = p / PAGE_SIZE;
-        if (walked > listed || p % PAGE_SIZE || f >= db.frame_limit ||
-            db.state[f] != FRAME_FREE_LISTED)
-            return "free list reaches a frame that is not listed";
-        const struct test_link *link = (const void *)(ram + p);
-        /* the head's prev is kept only with the checks */
-        if (link->prev != prev && (FRAME_DB_CHECKS || prev != FRAME_LIST_END))
-            return "free list prev link wrong";
-        prev = p;
-        p = link->next;
-    }
-    if (walked != listed)
-        return "free list length differs from listed frames";
-    uint64_t run_sum = 0;
-    for (uint32_t i = 0; i < db.run_count; i++) {
-        if (db.runs[i].first >= db.runs[i].end)
-            return "empty run kept";
-        for (uint64_t f = db.runs[i].first; f < db.runs[i].end; f++)
-            if (db.state[f] != FRAME_FREE_RUN)
-                return "run holds a frame not in the run state";
-        run_sum += db.runs[i].end - db.runs[i].first;
-    }
-    if (run_sum != in_runs)
-        return "runs overlap or miss run frames";
-    uint64_t sum = listed + in_runs;
-    for (unsigned o = 0; o < PMM_OWNER_COUNT; o++) {
-        if (owned[o] != db.owned[o])
-            return "owner count wrong";
-        sum += owned[o];
-    }
-    if (sum != db.total_frames)
-        return "total count wrong";
-    return frame_db_free_frames(&db) == listed + in_runs ? NULL : "free count wrong";
-}
-
-#define CHECK_CONSISTENT() do { \
-        const char *why_ = db_consistent(); \
-        if (why_) { printf("  inconsistent: %s\n", why_); } \
-        CHECK(why_ == NULL); \
-    } while (0)
+#include "pmm_fixture.h"
 
 UNIT_TEST(init_counts_usable_frames_minus_frame0_and_table)
 {
@@ -299,31 +140,6 @@ UNIT_TEST(every_frame_handed_out_is_usable_and_exhaustion_recovers)
     ram_unmap();
 }
 
-/* Snapshot of everything a refused call must leave alone. */
-static uint8_t state_copy[32 * MIB / PAGE_SIZE];
-static struct frame_db db_copy;
-
-static void snapshot(void)
-{
-    memcpy(state_copy, db.state, db.frame_limit);
-    memcpy(&db_copy, &db, sizeof(db));
-}
-
-static int unchanged(void)
-{
-    return memcmp(state_copy, db.state, db.frame_limit) == 0 &&
-           memcmp(&db_copy, &db, sizeof(db)) == 0;
-}
-
-static const struct ks_mem_region small_map[] = {
-    R(0, 0x9f000, KS_MEM_USABLE),
-    R(0x9f000, 0x61000, KS_MEM_RESERVED),
-    R(0x100000, 0x20000, KS_MEM_KERNEL),
-    R(0x120000, 0x8000, KS_MEM_PAGE_TABLES),
-    R(0x128000, 30 * MIB - 0x128000, KS_MEM_USABLE),
-    R(30 * MIB, 2 * MIB, KS_MEM_RESERVED),
-};
-#define SMALL_COUNT 6
 
 UNIT_TEST(bad_frees_are_refused_and_change_nothing)
 {
@@ -411,178 +227,6 @@ UNIT_TEST(stats_are_kept_per_owner)
         CHECK_EQ_U(st.owned[o], 0);
     CHECK_EQ_U(st.free_frames, st.total_frames);
     CHECK_CONSISTENT();
-    ram_unmap();
-}
-
-static int run_is_owned(phys_addr_t base, uint64_t count, enum pmm_owner owner)
-{
-    for (uint64_t i = 0; i < count; i++)
-        if (frame_db_state_of(&db, base + i * PAGE_SIZE) != FRAME_OWNED + owner)
-            return 0;
-    return 1;
-}
-
-UNIT_TEST(contiguous_runs_are_aligned_usable_and_zeroed)
-{
-    CHECK_EQ_U(init_with(pc_map, PC_COUNT, 4 * GIB + 64 * MIB), 0);
-    uint64_t total = db.total_frames;
-    phys_addr_t big, small, odd;
-    memset(ram + 4 * GIB + 60 * MIB, 0x5A, 4 * MIB);   /* dirty the top of RAM */
-    CHECK_EQ_U(frame_db_alloc_run(&db, 512, LARGE_PAGE_SIZE, PMM_OWNER_TEST, PMM_ZERO, &big), 0);
-    CHECK_EQ_U(big % LARGE_PAGE_SIZE, 0);
-    CHECK_EQ_U(big, 4 * GIB + 62 * MIB);                 /* highest fit */
-    CHECK(run_is_owned(big, 512, PMM_OWNER_TEST));
-    for (uint64_t i = 0; i < LARGE_PAGE_SIZE; i++)
-        CHECK_EQ_U(ram[big + i], 0);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 3, PAGE_SIZE, PMM_OWNER_HEAP, 0, &small), 0);
-    CHECK_EQ_U(small, big - 3 * PAGE_SIZE);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 5, 4 * PAGE_SIZE * 4, PMM_OWNER_KERNEL, 0, &odd), 0);
-    CHECK_EQ_U(odd % (16 * PAGE_SIZE), 0);
-    CHECK(odd + 5 * PAGE_SIZE <= small);
-    CHECK_EQ_U(frame_db_free_frames(&db), total - 520);
-    CHECK_EQ_U(db.owned[PMM_OWNER_TEST], 512);
-    CHECK_CONSISTENT();
-    /* a run may not cross the PCI hole or reach reserved frames */
-    phys_addr_t huge;
-    CHECK_EQ_U(frame_db_alloc_run(&db, 128 * MIB / PAGE_SIZE, PAGE_SIZE, PMM_OWNER_TEST, 0, &huge),
-               -KS_ERR_NO_MEMORY);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 100 * MIB / PAGE_SIZE, PAGE_SIZE, PMM_OWNER_TEST, 0, &huge),
-               0);
-    CHECK(in_usable(pc_map, PC_COUNT, huge) &&
-          in_usable(pc_map, PC_COUNT, huge + 100 * MIB - PAGE_SIZE));
-    CHECK_EQ_U(frame_db_free_run(&db, huge, 100 * MIB / PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_run(&db, big, 512, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_run(&db, small, 3, PMM_OWNER_HEAP, NULL), 0);
-    CHECK_EQ_U(frame_db_free_run(&db, odd, 5, PMM_OWNER_KERNEL, NULL), 0);
-    CHECK_EQ_U(frame_db_free_frames(&db), total);
-    CHECK_CONSISTENT();
-    ram_unmap();
-}
-
-UNIT_TEST(contiguous_bad_arguments_are_refused)
-{
-    CHECK_EQ_U(init_with(small_map, SMALL_COUNT, 32 * MIB), 0);
-    phys_addr_t p;
-    snapshot();
-    CHECK_EQ_U(frame_db_alloc_run(&db, 0, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, 0, PMM_OWNER_TEST, 0, &p), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, 2048, PMM_OWNER_TEST, 0, &p), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, 3 * PAGE_SIZE, PMM_OWNER_TEST, 0, &p),
-               -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, PAGE_SIZE, PMM_OWNER_COUNT, 0, &p),
-               -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, PAGE_SIZE, PMM_OWNER_TEST, 2, &p), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1ULL << 40, PAGE_SIZE, PMM_OWNER_TEST, 0, &p),
-               -KS_ERR_NO_MEMORY);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, 1ULL << 40, PMM_OWNER_TEST, 0, &p), -KS_ERR_NO_MEMORY);
-    CHECK(unchanged());
-    /* a contiguous free with one bad frame frees nothing */
-    phys_addr_t run;
-    CHECK_EQ_U(frame_db_alloc_run(&db, 4, PAGE_SIZE, PMM_OWNER_TEST, 0, &run), 0);
-    CHECK_EQ_U(frame_db_free(&db, run + 2 * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    snapshot();
-    struct frame_db_refusal r;
-    CHECK_EQ_U(frame_db_free_run(&db, run, 4, PMM_OWNER_TEST, &r), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(r.phys, run + 2 * PAGE_SIZE);
-    CHECK_EQ_U(r.state, FRAME_FREE_LISTED);
-    CHECK_EQ_U(frame_db_free_run(&db, run, 2, PMM_OWNER_HEAP, &r), -KS_ERR_NOT_OWNER);
-    CHECK_EQ_U(frame_db_free_run(&db, run, 0, PMM_OWNER_TEST, &r), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_free_run(&db, run + 1, 1, PMM_OWNER_TEST, &r), -KS_ERR_INVALID_ARGUMENT);
-    CHECK(unchanged());
-    CHECK_EQ_U(frame_db_free_run(&db, run, 2, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free(&db, run + 3 * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
-    CHECK_CONSISTENT();
-    ram_unmap();
-}
-
-/* Fill memory with single frames, free every other one: no two free
- * frames touch, so only count 1 fits; then free one aligned 2 MiB window
- * and exactly it comes back as a large run. */
-UNIT_TEST(contiguous_under_fragmentation)
-{
-    CHECK_EQ_U(init_with(small_map, SMALL_COUNT, 32 * MIB), 0);
-    uint64_t total = db.total_frames, n = 0;
-    phys_addr_t p;
-    while (frame_db_alloc(&db, PMM_OWNER_TEST, 0, &p) == 0)
-        n++;
-    CHECK_EQ_U(n, total);
-    for (uint64_t f = 1; f < db.frame_limit; f += 2)
-        if (frame_db_state_of(&db, f * PAGE_SIZE) == FRAME_OWNED + PMM_OWNER_TEST)
-            CHECK_EQ_U(frame_db_free(&db, f * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 2, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), -KS_ERR_NO_MEMORY);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), 0);
-    CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_TEST, NULL), 0);
-    for (uint64_t f = 8 * MIB / PAGE_SIZE; f < 10 * MIB / PAGE_SIZE; f += 2)
-        CHECK_EQ_U(frame_db_free(&db, f * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_CONSISTENT();
-    CHECK_EQ_U(frame_db_alloc_run(&db, 512, LARGE_PAGE_SIZE, PMM_OWNER_TEST, 0, &p), 0);
-    CHECK_EQ_U(p, 8 * MIB);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 512, LARGE_PAGE_SIZE, PMM_OWNER_TEST, 0, &p),
-               -KS_ERR_NO_MEMORY);
-    CHECK_CONSISTENT();
-    CHECK_EQ_U(frame_db_free_run(&db, 8 * MIB, 512, PMM_OWNER_TEST, NULL), 0);
-    for (uint64_t f = 0; f < db.frame_limit; f++)
-        if (frame_db_state_of(&db, f * PAGE_SIZE) == FRAME_OWNED + PMM_OWNER_TEST)
-            CHECK_EQ_U(frame_db_free(&db, f * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_frames(&db), total);
-    CHECK_CONSISTENT();
-    ram_unmap();
-}
-
-/* The scan skips busy frames eight at a time: listed frames (not only
- * run frames) must stop it, down to the lowest frames of RAM. */
-UNIT_TEST(contiguous_scan_finds_lone_listed_frames)
-{
-    CHECK_EQ_U(init_with(small_map, SMALL_COUNT, 32 * MIB), 0);
-    uint64_t total = db.total_frames;
-    phys_addr_t p;
-    while (frame_db_alloc(&db, PMM_OWNER_TEST, 0, &p) == 0)
-        ;
-    uint64_t lone[] = { 5, 0x401, 0x1000 + 17 };
-    for (size_t i = 0; i < 3; i++) {
-        CHECK_EQ_U(frame_db_free(&db, lone[i] * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-        CHECK_EQ_U(frame_db_alloc_run(&db, 2, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), -KS_ERR_NO_MEMORY);
-        CHECK_EQ_U(frame_db_alloc_run(&db, 1, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), 0);
-        CHECK_EQ_U(p, lone[i] * PAGE_SIZE);
-        CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_TEST, NULL), 0);
-    }
-    CHECK_EQ_U(frame_db_free(&db, (0x1000 + 18) * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 2, 2 * PAGE_SIZE, PMM_OWNER_TEST, 0, &p), -KS_ERR_NO_MEMORY);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 2, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), 0);
-    CHECK_EQ_U(p, (0x1000 + 17) * PAGE_SIZE);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, PAGE_SIZE, PMM_OWNER_TEST, 0, &p), 0);
-    CHECK_EQ_U(p, 0x401 * PAGE_SIZE);
-    CHECK_CONSISTENT();
-    for (uint64_t f = 0; f < db.frame_limit; f++)
-        if (frame_db_state_of(&db, f * PAGE_SIZE) == FRAME_OWNED + PMM_OWNER_TEST)
-            CHECK_EQ_U(frame_db_free(&db, f * PAGE_SIZE, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_frames(&db), total);
-    ram_unmap();
-}
-
-/* Single-frame contiguous frees fill the run array; past it, frames go
- * to the list and everything still adds up. */
-UNIT_TEST(full_run_array_falls_back_to_the_list)
-{
-    CHECK_EQ_U(init_with(small_map, SMALL_COUNT, 32 * MIB), 0);
-    uint64_t total = db.total_frames;
-    phys_addr_t base;
-    uint64_t count = 3 * FRAME_DB_MAX_RUNS;
-    CHECK_EQ_U(frame_db_alloc_run(&db, count, PAGE_SIZE, PMM_OWNER_TEST, 0, &base), 0);
-    for (uint64_t i = 0; i < count; i += 2)
-        CHECK_EQ_U(frame_db_free_run(&db, base + i * PAGE_SIZE, 1, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(db.run_count, FRAME_DB_MAX_RUNS);
-    CHECK(db.list_head != FRAME_LIST_END);
-    CHECK_CONSISTENT();
-    for (uint64_t i = 1; i < count; i += 2)
-        CHECK_EQ_U(frame_db_free_run(&db, base + i * PAGE_SIZE, 1, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_frames(&db), total);
-    CHECK_CONSISTENT();
-    /* splitting a run with the array full lists the upper part */
-    CHECK_EQ_U(frame_db_alloc_run(&db, 1, LARGE_PAGE_SIZE, PMM_OWNER_TEST, 0, &base), 0);
-    CHECK_CONSISTENT();
-    CHECK_EQ_U(frame_db_free(&db, base, PMM_OWNER_TEST, NULL), 0);
     ram_unmap();
 }
 
@@ -720,38 +364,7 @@ UNIT_TEST(frame_zero_is_never_free)
 
 /* 64 GiB in four ranges with holes: the table scales (16 MiB), lands in
  * low RAM, and allocation touches only the frames it hands out. */
-UNIT_TEST(sixty_four_gib_with_holes)
-{
-    static const struct ks_mem_region map[] = {
-        R(0, 0x9f000, KS_MEM_USABLE),
-        R(0x100000, 0x100000, KS_MEM_KERNEL),
-        R(0x200000, 3 * GIB - 0x200000, KS_MEM_USABLE),
-        R(3 * GIB, 1 * GIB, KS_MEM_RESERVED),
-        R(4 * GIB, 30 * GIB, KS_MEM_USABLE),
-        R(34 * GIB, 2 * GIB, KS_MEM_BAD),
-        R(36 * GIB, 29 * GIB, KS_MEM_USABLE),
-        R(1024 * GIB - 12 * GIB, 12 * GIB, KS_MEM_RESERVED),
-    };
-    CHECK_EQ_U(init_with(map, 8, 65 * GIB), 0);
-    CHECK_EQ_U(db.frame_limit, 65 * GIB / PAGE_SIZE);
-    CHECK_EQ_U(db.table_frames * PAGE_SIZE, 65 * GIB / PAGE_SIZE);
-    CHECK(db.table_base * PAGE_SIZE < 3 * GIB);
-    CHECK_EQ_U(db.total_frames, usable_frames_of(map, 8) - 1 - db.table_frames);
-    phys_addr_t p, big;
-    CHECK_EQ_U(frame_db_alloc(&db, PMM_OWNER_TEST, 0, &p), 0);
-    CHECK_EQ_U(p, 65 * GIB - PAGE_SIZE);
-    CHECK_EQ_U(frame_db_alloc_run(&db, 2 * 512, LARGE_PAGE_SIZE, PMM_OWNER_TEST, PMM_ZERO, &big), 0);
-    CHECK_EQ_U(big, 65 * GIB - 6 * MIB);
-    CHECK_EQ_U(frame_db_state_of(&db, 35 * GIB), FRAME_HOLE);
-    CHECK_EQ_U(frame_db_free(&db, 35 * GIB, PMM_OWNER_TEST, NULL), -KS_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_U(frame_db_free_run(&db, big, 1024, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free(&db, p, PMM_OWNER_TEST, NULL), 0);
-    CHECK_EQ_U(frame_db_free_frames(&db), db.total_frames);
-    CHECK_CONSISTENT();
-    ram_unmap();
-}
 
-/* The highest aligned run of free frames, found the slow way. */
 static uint64_t naive_run_find(uint64_t count, uint64_t align_frames)
 {
     for (uint64_t first = (db.frame_limit - count) / align_frames * align_frames;;
@@ -826,15 +439,9 @@ UNIT_MAIN(
     UNIT_CASE(bad_frees_are_refused_and_change_nothing),
     UNIT_CASE(zeroed_frames_are_zero),
     UNIT_CASE(stats_are_kept_per_owner),
-    UNIT_CASE(contiguous_runs_are_aligned_usable_and_zeroed),
-    UNIT_CASE(contiguous_bad_arguments_are_refused),
-    UNIT_CASE(contiguous_under_fragmentation),
-    UNIT_CASE(contiguous_scan_finds_lone_listed_frames),
-    UNIT_CASE(full_run_array_falls_back_to_the_list),
     UNIT_CASE(boot_ranges_are_released_once),
     UNIT_CASE(overwritten_free_list_link_is_caught),
     UNIT_CASE(fast_path_refuses_bad_input_with_a_listed_frame),
     UNIT_CASE(frame_zero_is_never_free),
-    UNIT_CASE(sixty_four_gib_with_holes),
     UNIT_CASE(random_mix_keeps_the_invariants)
 )
