@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: MIT
+# ACPI fragment (included by the top-level Makefile): the host unit test
+# of the table parser links the pure parser only.
+UNIT_DEPS_test_acpi := kernel/acpi/acpi_tables.c
+$(BUILD)/tests/unit/test_acpi: kernel/acpi/acpi.h
