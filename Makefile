@@ -95,6 +95,7 @@ include arch/x86_64/loader/loader.mk
 include kernel/kernel.mk
 -include $(wildcard kernel/mm/*.mk)
 -include $(wildcard kernel/acpi/*.mk)
+-include $(wildcard kernel/time/*.mk)
 include initrd/initrd.mk
 include image/image.mk
 include tests/tests.mk

@@ -31,6 +31,54 @@ uint64_t arch_cycles(void);
 uint64_t arch_cycles_fenced(void);
 uint64_t arch_cycles_calibrate_khz(void);
 
+/* Interrupt controllers and clocks, from what ACPI describes (acpi may
+ * be NULL or empty: then the CPU's own local APIC and the PIT).  Once,
+ * boot CPU, after memory_init.  0, or a negative error when the local
+ * APIC is unusable; each step prints what it set up or could not. */
+struct acpi_info;
+int arch_platform_init(const struct acpi_info *acpi);
+
+/* Monotonic nanoseconds since the CPU's reset: the TSC scaled by its
+ * calibrated rate (0 before arch_platform_init, or without a rate). */
+uint64_t arch_time_ns(void);
+/* This CPU's one-shot timer: an interrupt at or after deadline_ns (at
+ * once when it has passed) whose handler calls timer_expire() of
+ * kernel/time/timer.h; a new deadline replaces the old.  0, or
+ * -KS_ERR_NOT_FOUND when there is no calibrated timer.  Interrupts off. */
+int arch_timer_arm(uint64_t deadline_ns);
+void arch_timer_disarm(void);
+
+/* Interrupt handlers.  A handler runs in interrupt context with
+ * interrupts off; the arch signals end-of-interrupt after it returns.
+ * Vectors ARCH_IRQ_VECTOR_FIRST..LAST are free for registration (the
+ * rest are exceptions, the masked 8259 and the kernel's own).  Register
+ * and unregister with interrupts off.  Errors: -KS_ERR_INVALID_ARGUMENT
+ * (vector out of range, NULL handler, bad flags), -KS_ERR_EXISTS (taken),
+ * -KS_ERR_NOT_FOUND (no such registration, or no I/O APIC serves the
+ * GSI), -KS_ERR_NO_MEMORY (no free vector for a GSI). */
+typedef void (*arch_irq_handler_t)(unsigned vector, void *ctx);
+#define ARCH_IRQ_VECTOR_FIRST 0x30u
+#define ARCH_IRQ_VECTOR_LAST  0xEFu
+#define ARCH_IRQ_LEVEL        0x1u  /* level-triggered (else edge) */
+#define ARCH_IRQ_ACTIVE_LOW   0x2u  /* active low (else high) */
+int arch_irq_register_vector(unsigned vector, arch_irq_handler_t handler, void *ctx);
+int arch_irq_unregister_vector(unsigned vector);
+/* Route a global system interrupt to a free vector on this CPU and
+ * unmask it; *vector (optional) says which. */
+int arch_irq_register_gsi(uint32_t gsi, unsigned flags, arch_irq_handler_t handler,
+                          void *ctx, unsigned *vector);
+int arch_irq_unregister_gsi(uint32_t gsi);
+/* An ISA IRQ (0-15) as the firmware wired it: the MADT's override
+ * gives its GSI, polarity and trigger. */
+int arch_irq_isa_to_gsi(unsigned isa_irq, uint32_t *gsi, unsigned *flags);
+int arch_irq_register_isa(unsigned isa_irq, arch_irq_handler_t handler, void *ctx,
+                          unsigned *vector);
+/* Raise vector on this CPU (a self-IPI): pending until interrupts are on. */
+int arch_irq_raise_self(unsigned vector);
+/* Enable interrupts, halt until one has been handled, disable them
+ * again.  The one place the boot CPU takes interrupts for now. */
+void arch_wait_for_interrupt(void);
+
 /* Remove the loader's identity map of low memory. */
 void arch_drop_identity_map(void);
 

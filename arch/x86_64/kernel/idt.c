@@ -6,9 +6,9 @@
  * selector, DPL 0, interrupts stay off inside handlers).  #DF, NMI and #MC
  * switch to their IST stacks.  arch_interrupt_dispatch() is the single C
  * entry from isr.asm: an exception first tries the fixup table, else it
- * is reported and the kernel panics; any other vector is unexpected while
- * all interrupt sources are masked, so it is logged and ignored (the 8259
- * can still raise spurious IRQ 7/15).  idt_init() runs once, boot CPU.
+ * is reported and the kernel panics; any other vector is an interrupt,
+ * handed to irq_dispatch() (irq.c: registered handlers, spurious vectors,
+ * EOI).  idt_init() runs once, boot CPU.
  */
 #include <stdint.h>
 #include "arch.h"
@@ -16,6 +16,7 @@
 #include "exception.h"
 #include "fixup.h"
 #include "gdt.h"
+#include "irq.h"
 #include "regs.h"
 
 struct idt_gate {
@@ -73,6 +74,5 @@ void arch_interrupt_dispatch(struct arch_regs *frame)
             return;
         exception_fatal(frame);
     }
-    kwarn("irq: unexpected interrupt vector %llu ignored\n",
-          (unsigned long long)frame->vector);
+    irq_dispatch(frame);
 }
