@@ -94,20 +94,13 @@ static void memory_init(const struct ks_boot_info *bi)
         boot_fatal("cannot start the kernel heap", err);
 }
 
-/* TEMPORARY while the interrupts issue lands in parts: weak references. */
-__attribute__((weak)) int acpi_init(const struct ks_boot_info *bi);
-__attribute__((weak)) int arch_platform_init(const struct acpi_info *acpi);
-__attribute__((weak)) const struct acpi_info *acpi_info(void);
-
 /* What the firmware describes (ACPI), then the interrupt controllers and
  * clocks built from it.  A machine without usable ACPI tables still
  * boots (one CPU, the PIT); the steps say what they could not do. */
 static void platform_init(const struct ks_boot_info *bi)
 {
-    if (acpi_init)
-        acpi_init(bi);
-    if (arch_platform_init && acpi_info)
-        arch_platform_init(acpi_info());
+    acpi_init(bi);
+    arch_platform_init(acpi_info());
 }
 
 void kernel_main(const struct ks_boot_info *bi)

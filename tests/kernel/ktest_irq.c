@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 #include "acpi/acpi.h"
+#include "debug/kprintf.h"
 #include "arch.h"
 #include "ioapic.h"
 #include "irq.h"
@@ -79,6 +80,12 @@ KTEST(pit_irq0_arrives_through_the_io_apic_on_its_override_gsi)
     const struct acpi_info *acpi = acpi_info();
     uint32_t gsi, want_gsi = 0;
     unsigned flags, vector = 0;
+    /* Without ACPI no I/O APIC is known: ISA IRQs cannot be routed, and
+     * there is nothing to test (the boot says so on its acpi: line). */
+    if (acpi->ioapic_count == 0) {
+        kinfo("ktest: no I/O APIC described by ACPI: I/O APIC routing not applicable\n");
+        return NULL;
+    }
     for (unsigned i = 0; i < acpi->override_count; i++)
         if (acpi->overrides[i].bus_irq == 0)
             want_gsi = acpi->overrides[i].gsi;
@@ -176,7 +183,7 @@ KTEST(irq_registration_refuses_bad_input)
 {
     struct hits hits = { 0, 0 };
     const char *why = check_vector_refusals(&hits);
-    if (!why)
+    if (!why && acpi_info()->ioapic_count > 0)
         why = check_gsi_refusals(&hits);
     KTEST_EXPECT(arch_irq_raise_self(8) == -KS_ERR_INVALID_ARGUMENT,
                  "raised an exception vector");
