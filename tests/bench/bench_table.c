@@ -92,6 +92,35 @@ static void bench_teardown_map(void *ctx)
     pmm_free(map_bench.keeper, PMM_OWNER_KERNEL);
 }
 
+/* Interrupt entry to handler and back: INT to a registered empty handler
+ * (entry stub, register save, dispatch, EOI, IRETQ).  The vector is one
+ * the kernel leaves to drivers. */
+#define BENCH_IRQ_VECTOR 0x41
+
+static void bench_irq_handler(unsigned vector, void *ctx)
+{
+    (void)vector;
+    (void)ctx;
+}
+
+static int bench_setup_irq(void **ctx)
+{
+    (void)ctx;
+    return arch_irq_register_vector(BENCH_IRQ_VECTOR, bench_irq_handler, NULL);
+}
+
+static void bench_op_irq(void *ctx)
+{
+    (void)ctx;
+    __asm__ volatile("int $0x41" ::: "memory");
+}
+
+static void bench_teardown_irq(void *ctx)
+{
+    (void)ctx;
+    arch_irq_unregister_vector(BENCH_IRQ_VECTOR);
+}
+
 const struct bench_case bench_table[] = {
     { "cycle_counter_read", "one arch_cycles() call", NULL, bench_op_arch_cycles, NULL },
     { "frame_alloc_free", "pmm_alloc + pmm_free of one 4 KiB frame", NULL, bench_op_frame, NULL },
@@ -99,5 +128,7 @@ const struct bench_case bench_table[] = {
       bench_op_kmalloc, bench_teardown_kmalloc },
     { "map_unmap_4k", "vm_map + vm_unmap of one 4 KiB user page in the active space "
       "(tables present; INVLPG included)", bench_setup_map, bench_op_map, bench_teardown_map },
+    { "irq_entry_exit", "INT to a registered empty handler and back (entry, dispatch, EOI, "
+      "IRETQ)", bench_setup_irq, bench_op_irq, bench_teardown_irq },
 };
 const unsigned bench_table_size = sizeof(bench_table) / sizeof(bench_table[0]);
