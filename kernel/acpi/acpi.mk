@@ -3,3 +3,5 @@
 # of the table parser links the pure parser only.
 UNIT_DEPS_test_acpi := kernel/acpi/acpi_tables.c
 $(BUILD)/tests/unit/test_acpi: kernel/acpi/acpi.h
+UNIT_DEPS_test_acpi_madt := kernel/acpi/acpi_tables.c
+$(BUILD)/tests/unit/test_acpi_madt: kernel/acpi/acpi.h
