@@ -79,6 +79,32 @@ int arch_irq_raise_self(unsigned vector);
  * again.  The one place the boot CPU takes interrupts for now. */
 void arch_wait_for_interrupt(void);
 
+/* Multiprocessing.  arch_smp_start (boot CPU, once, after
+ * arch_platform_init, interrupts off) starts the CPUs acpi lists, at
+ * most limit in all (0 = every one), each waiting in HLT with interrupts
+ * on; it prints one line per CPU and `smp: N of M CPUs online`, and
+ * returns N.  CPUs are numbered from 0 (the boot CPU); a number below
+ * arch_cpu_possible() that failed to start is not online. */
+int arch_smp_start(const struct acpi_info *acpi, unsigned limit);
+unsigned arch_cpu_count(void);         /* CPUs online */
+unsigned arch_cpu_possible(void);      /* numbers handed out (online or not) */
+unsigned arch_cpu_id(void);            /* this CPU's number */
+bool arch_cpu_online(unsigned cpu);
+uint32_t arch_cpu_hw_id(unsigned cpu); /* its interrupt-controller id */
+/* IPIs to another online CPU (-KS_ERR_INVALID_ARGUMENT for this CPU or
+ * one not online; -KS_ERR_FAULT when it does not answer within 1 s).
+ * Interrupts off on entry; waits take interrupts meanwhile. */
+int arch_ipi_reschedule(unsigned cpu);
+uint64_t arch_cpu_reschedule_count(unsigned cpu);  /* handled so far */
+/* Run fn(arg) (NULL: nothing, a ping) on cpu in interrupt context and
+ * wait until it has answered. */
+int arch_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg);
+/* Drop va's translation here and on every other online CPU, waiting for
+ * each to acknowledge. */
+int arch_tlb_shootdown(uintptr_t va);
+/* Halt every other CPU (panic): best effort, does not wait. */
+void arch_stop_other_cpus(void);
+
 /* Remove the loader's identity map of low memory. */
 void arch_drop_identity_map(void);
 

@@ -96,11 +96,13 @@ static void memory_init(const struct ks_boot_info *bi)
 
 /* What the firmware describes (ACPI), then the interrupt controllers and
  * clocks built from it.  A machine without usable ACPI tables still
- * boots (one CPU, the PIT); the steps say what they could not do. */
+ * boots (one CPU, the PIT); the steps say what they could not do.  Then
+ * the other CPUs, within smp=N. */
 static void platform_init(const struct ks_boot_info *bi)
 {
     acpi_init(bi);
     arch_platform_init(acpi_info());
+    arch_smp_start(acpi_info(), kernel_options.smp);
 }
 
 void kernel_main(const struct ks_boot_info *bi)

@@ -36,7 +36,8 @@ $(TBOOT)/initrd-truncated/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
 	$(Q)tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
 	@touch $@
 
-TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso $(TIMG)/bochs.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
+TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso \
+               $(TIMG)/bochs.iso $(TIMG)/ktest-smp2.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
                $(TIMG)/elf32.iso $(TIMG)/initrd-corrupt.iso $(TIMG)/initrd-truncated.iso
 
 $(TIMG)/ktest.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest.cfg scripts/mkiso
@@ -54,6 +55,8 @@ $(BUILD)/tests/cfg/only-%.cfg: tests/boot/ktest-one.cfg.in
 .PRECIOUS: $(BUILD)/tests/cfg/only-%.cfg
 $(TIMG)/only-%.iso: $(BUILD)/tests/cfg/only-%.cfg $(BOOT_FILES) grub/grub.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x $<
+$(TIMG)/ktest-smp2.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/ktest-smp2.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/ktest-smp2.cfg
 $(TIMG)/bochs.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/bochs.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/bochs.cfg
 $(TIMG)/bench.iso: $(BOOT_FILES) grub/grub.cfg tests/bench/bench.cfg scripts/mkiso

@@ -59,8 +59,12 @@ static __attribute__((noreturn)) void panic_stop(void)
 /* A second panic while reporting the first would recurse forever. */
 static bool panic_enter(void)
 {
-    if (panic_depth++ == 0)
+    /* Atomic: two CPUs may panic at once; only the first reports, and it
+     * stops the others first so its report is not interleaved. */
+    if (__atomic_fetch_add(&panic_depth, 1, __ATOMIC_ACQ_REL) == 0) {
+        arch_stop_other_cpus();
         return true;
+    }
     if (panic_depth == 2)
         kerror("PANIC: nested panic, halting\n");
     return false;

@@ -179,10 +179,14 @@ static int check_half(const struct vm_space *space, uintptr_t va)
     return 0;
 }
 
-/* Kernel-half entries are live in every space, user ones only in their own. */
+/* Kernel-half entries are live in every space on every CPU: shot down
+ * everywhere.  User ones only in their own space, which only this CPU
+ * runs for now (per-CPU active spaces come with the scheduler). */
 static void invalidate(const struct vm_space *space, uintptr_t va)
 {
-    if (space == &kernel_space || arch_mmu_active_root() == space->root)
+    if (space == &kernel_space)
+        (void)arch_tlb_shootdown(va);
+    else if (arch_mmu_active_root() == space->root)
         arch_mmu_invalidate_page(va);
 }
 

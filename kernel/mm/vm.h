@@ -25,8 +25,9 @@
  * user-half call on a kernel address or the reverse, bad flags such as
  * write+exec), -KS_ERR_EXISTS (already mapped), -KS_ERR_NOT_FOUND (not
  * mapped), -KS_ERR_NO_MEMORY (no frame for a page table).  A failed call
- * leaves the space as it was.  One CPU for now (TLB shootdown comes with
- * SMP).
+ * leaves the space as it was.  Kernel-half changes are shot down on every
+ * online CPU (arch_tlb_shootdown); user-half changes are invalidated on
+ * this CPU only until threads run on several CPUs.
  */
 #ifndef KESTREL_MM_VM_H
 #define KESTREL_MM_VM_H

@@ -9,8 +9,11 @@
  *   0x20 user data   0x28 user code64   0x30 TSS (16-byte system descriptor)
  * The TSS provides IST stacks so #DF, NMI and #MC run on known-good
  * stacks even if the current one is broken (SDM 6.14.5).
- * gdt_init() runs once on the boot CPU; gdt_ist_stack_bounds() serves
- * the backtrace walker.
+ * gdt_init() runs once on the boot CPU, gdt_init_cpu() once on each
+ * application processor with that CPU's own tables and IST stacks (SMP:
+ * a TSS is busy once loaded, so no two CPUs can share one);
+ * gdt_ist_stack_bounds() serves the backtrace walker (boot CPU's IST
+ * stacks; an AP's live in the kernel-stack region).
  */
 #include <stdint.h>
 #include "gdt.h"
@@ -26,6 +29,8 @@ struct tss64 {
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout (SDM Figure 8-11)");
+_Static_assert(sizeof(struct tss64) <= sizeof(((struct gdt_cpu_tables *)0)->tss),
+               "gdt_cpu_tables holds a TSS");
 
 struct descriptor_pointer {
     uint16_t limit;
@@ -36,7 +41,7 @@ struct descriptor_pointer {
 
 static uint8_t ist_stacks[GDT_IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
 static struct tss64 boot_tss __attribute__((aligned(16)));
-static uint64_t gdt[8] __attribute__((aligned(16)));
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 
 /* Flat code/data descriptors: base 0, limit 4 GiB; in 64-bit mode only
  * the access byte and the L/D bits matter (SDM 3.4.5). */
@@ -46,18 +51,18 @@ static uint64_t gdt[8] __attribute__((aligned(16)));
 #define SEG_USER_DATA     0x00CFF2000000FFFFull
 #define SEG_USER_CODE64   0x00AFFA000000FFFFull
 
-static void set_tss_descriptor(uint64_t base, uint32_t limit)
+static void set_tss_descriptor(uint64_t *table, uint64_t base, uint32_t limit)
 {
     /* Available 64-bit TSS (type 9), present, DPL 0 (SDM Figure 8-4). */
-    gdt[GDT_TSS / 8] = (limit & 0xFFFFull) | ((base & 0xFFFFFFull) << 16) |
+    table[GDT_TSS / 8] = (limit & 0xFFFFull) | ((base & 0xFFFFFFull) << 16) |
                        (0x89ull << 40) | ((uint64_t)(limit >> 16 & 0xF) << 48) |
                        ((base >> 24 & 0xFF) << 56);
-    gdt[GDT_TSS / 8 + 1] = base >> 32;
+    table[GDT_TSS / 8 + 1] = base >> 32;
 }
 
-static void load_gdt_and_segments(void)
+static void load_gdt_and_segments(const uint64_t *table)
 {
-    struct descriptor_pointer gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+    struct descriptor_pointer gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)(uintptr_t)table };
     /* A far return is the way to reload CS in 64-bit mode. */
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"
@@ -77,20 +82,33 @@ static void load_gdt_and_segments(void)
     __asm__ volatile("ltr %w0" : : "r"((uint16_t)GDT_TSS) : "memory");
 }
 
+static void fill_tables(uint64_t *table, struct tss64 *tss, const uint64_t ist_top[GDT_IST_COUNT])
+{
+    table[0] = 0;
+    table[GDT_KERNEL_CODE / 8] = SEG_KERNEL_CODE64;
+    table[GDT_KERNEL_DATA / 8] = SEG_KERNEL_DATA;
+    table[GDT_USER_CODE32 / 8] = SEG_USER_CODE32;
+    table[GDT_USER_DATA / 8] = SEG_USER_DATA;
+    table[GDT_USER_CODE64 / 8] = SEG_USER_CODE64;
+    for (int i = 0; i < GDT_IST_COUNT; i++)
+        tss->ist[i] = ist_top[i];
+    /* No I/O permission bitmap: its offset points past the limit. */
+    tss->iomap_base = sizeof(*tss);
+    set_tss_descriptor(table, (uint64_t)(uintptr_t)tss, sizeof(*tss) - 1);
+    load_gdt_and_segments(table);
+}
+
 void gdt_init(void)
 {
-    gdt[0] = 0;
-    gdt[GDT_KERNEL_CODE / 8] = SEG_KERNEL_CODE64;
-    gdt[GDT_KERNEL_DATA / 8] = SEG_KERNEL_DATA;
-    gdt[GDT_USER_CODE32 / 8] = SEG_USER_CODE32;
-    gdt[GDT_USER_DATA / 8] = SEG_USER_DATA;
-    gdt[GDT_USER_CODE64 / 8] = SEG_USER_CODE64;
+    uint64_t ist_top[GDT_IST_COUNT];
     for (int i = 0; i < GDT_IST_COUNT; i++)
-        boot_tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
-    /* No I/O permission bitmap: its offset points past the limit. */
-    boot_tss.iomap_base = sizeof(boot_tss);
-    set_tss_descriptor((uint64_t)(uintptr_t)&boot_tss, sizeof(boot_tss) - 1);
-    load_gdt_and_segments();
+        ist_top[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+    fill_tables(gdt, &boot_tss, ist_top);
+}
+
+void gdt_init_cpu(struct gdt_cpu_tables *tables, const uint64_t ist_top[GDT_IST_COUNT])
+{
+    fill_tables(tables->gdt, (struct tss64 *)(void *)tables->tss, ist_top);
 }
 
 bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high)

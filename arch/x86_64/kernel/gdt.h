@@ -21,7 +21,19 @@
 #define IST_MACHINE_CHECK 3
 #define GDT_IST_COUNT     3
 
+#define GDT_ENTRIES       8
+
+/* One CPU's own GDT and TSS (an AP's; the boot CPU's are static). */
+struct gdt_cpu_tables {
+    uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+    uint8_t tss[112] __attribute__((aligned(16)));
+};
+
 void gdt_init(void);
+/* Build and load this CPU's GDT and TSS (ist_top: the IST stack tops,
+ * slot 1 first); reloads CS/DS/ES/SS and zeroes FS/GS (and so the GS
+ * base: set it after). */
+void gdt_init_cpu(struct gdt_cpu_tables *tables, const uint64_t ist_top[GDT_IST_COUNT]);
 bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high);
 uint16_t gdt_read_task_register(void);
 

@@ -9,7 +9,10 @@
  * MTRRs make the APIC page uncached, which is what the SDM requires
  * (10.4.1), so no separate mapping is made.
  *
- * Interface: lapic.h.  Boot CPU only for now; interrupts off.
+ * Interface: lapic.h.  lapic_init on the boot CPU, lapic_init_ap on each
+ * application processor (same mode and MMIO page: every CPU reaches its
+ * own APIC at the same address); interrupts off.  lapic_send_ipi may run
+ * on any CPU: each sends through its own ICR.
  */
 #include "acpi/acpi.h"
 #include "debug/kprintf.h"
@@ -194,18 +197,9 @@ static bool enable_mode(uint64_t *phys)
     return true;
 }
 
-int lapic_init(const struct acpi_info *acpi)
+/* Everything but the report: the registers of this CPU's own APIC. */
+static uint32_t setup_this_cpu(const struct acpi_info *acpi)
 {
-    uint64_t phys = 0;
-    if (!enable_mode(&phys)) {
-        kerror("apic: error: this CPU has no local APIC\n");
-        return -KS_ERR_NOT_FOUND;
-    }
-    if (!x2apic && phys >= 0x100000000ull) {
-        kerror("apic: error: local APIC at 0x%llx is outside the direct map\n",
-               (unsigned long long)phys);
-        return -KS_ERR_NOT_FOUND;
-    }
     uint32_t version = lapic_read(REG_VERSION);
     unsigned max_lvt = (version >> 16) & 0xFF;
     lapic_write(REG_TPR, 0);
@@ -220,6 +214,23 @@ int lapic_init(const struct acpi_info *acpi)
     lapic_write(REG_SVR, LAPIC_SPURIOUS_VECTOR | SVR_ENABLE);
     (void)lapic_error_status();
     lapic_eoi();
+    return version;
+}
+
+int lapic_init(const struct acpi_info *acpi)
+{
+    uint64_t phys = 0;
+    if (!enable_mode(&phys)) {
+        kerror("apic: error: this CPU has no local APIC\n");
+        return -KS_ERR_NOT_FOUND;
+    }
+    if (!x2apic && phys >= 0x100000000ull) {
+        kerror("apic: error: local APIC at 0x%llx is outside the direct map\n",
+               (unsigned long long)phys);
+        return -KS_ERR_NOT_FOUND;
+    }
+    uint32_t version = setup_this_cpu(acpi);
+    unsigned max_lvt = (version >> 16) & 0xFF;
     ready = true;
     if (acpi->has_madt && !x2apic && acpi->lapic_address != phys)
         kwarn("apic: warning: MADT says local APIC at 0x%llx, the CPU says 0x%llx\n",
@@ -229,4 +240,47 @@ int lapic_init(const struct acpi_info *acpi)
           version & 0xFF, max_lvt + 1,
           lapic_has_tsc_deadline() ? ", TSC-deadline" : "");
     return 0;
+}
+
+int lapic_init_ap(const struct acpi_info *acpi)
+{
+    if (!ready)
+        return -KS_ERR_NOT_FOUND;
+    /* The boot CPU chose the mode; an AP's APIC must match it, since the
+     * accessors are shared (SDM 10.12.5: xAPIC first, then x2APIC). */
+    uint64_t base = rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_ENABLE;
+    wrmsr(MSR_IA32_APIC_BASE, base);
+    if (x2apic)
+        wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_X2APIC);
+    (void)setup_this_cpu(acpi);
+    return 0;
+}
+
+/* Wait until the xAPIC has accepted the last ICR write (SDM 10.6.1);
+ * x2APIC writes are accepted at once. */
+static bool icr_idle(void)
+{
+    if (x2apic)
+        return true;
+    for (unsigned i = 0; i < ICR_POLL_LIMIT; i++)
+        if (!(lapic_read(REG_ICR_LOW) & ICR_DELIVERY_PENDING))
+            return true;
+    return false;
+}
+
+int lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
+{
+    if (!ready)
+        return -KS_ERR_NOT_FOUND;
+    if (x2apic) {
+        wrmsr(MSR_X2APIC_FIRST + (REG_ICR_LOW >> 4), (uint64_t)apic_id << 32 | icr_low);
+        return 0;
+    }
+    if (apic_id > 0xFF)
+        return -KS_ERR_INVALID_ARGUMENT;
+    if (!icr_idle())
+        return -KS_ERR_FAULT;
+    lapic_write(REG_ICR_HIGH, apic_id << 24);
+    lapic_write(REG_ICR_LOW, icr_low);
+    return icr_idle() ? 0 : -KS_ERR_FAULT;
 }

@@ -26,6 +26,21 @@ uint32_t lapic_id(void);
 void lapic_eoi(void);
 /* Error status (written first, as SDM 10.5.3 asks, then read). */
 uint32_t lapic_error_status(void);
+/* This application processor's own APIC, in the boot CPU's mode, set up
+ * as lapic_init does (no report).  -KS_ERR_NOT_FOUND before lapic_init. */
+int lapic_init_ap(const struct acpi_info *acpi);
+/* An interrupt command (SDM 10.6.1): icr_low is the ICR's low word
+ * (vector, delivery mode, level, trigger, shorthand), apic_id the
+ * destination (ignored with a shorthand).  Waits, bounded, until the
+ * xAPIC has taken it: -KS_ERR_FAULT if it never does. */
+#define LAPIC_ICR_FIXED       (0u << 8)
+#define LAPIC_ICR_NMI         (4u << 8)
+#define LAPIC_ICR_INIT        (5u << 8)
+#define LAPIC_ICR_STARTUP     (6u << 8)
+#define LAPIC_ICR_ASSERT      (1u << 14)
+#define LAPIC_ICR_LEVEL       (1u << 15)
+#define LAPIC_ICR_ALL_BUT_SELF (3u << 18)
+int lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 /* A fixed interrupt on vector to this CPU, through the ICR. */
 void lapic_send_self(uint8_t vector);
 

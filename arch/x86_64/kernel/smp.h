@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel SMP internals (x86_64): the per-CPU block every CPU reaches
+ * through its GS base, the IPI vectors, and what smp.c (bring-up) and
+ * smp_ipi.c (inter-processor interrupts) share.  The portable interface
+ * is in kernel/arch.h (arch_smp_start, arch_cpu_count, arch_cpu_id, the
+ * IPI calls).  A CPU writes only its own block after it is online, except
+ * the fields marked "any CPU", which are atomics.
+ */
+#ifndef KESTREL_ARCH_X86_64_SMP_H
+#define KESTREL_ARCH_X86_64_SMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "gdt.h"
+#include "mm/vm.h"
+
+#define SMP_MAX_CPUS 64u
+
+/* IPI vectors, in the range lapic.h leaves free (0xF0-0xFC).  The stop
+ * vector is the highest so it outranks the others (SDM 10.8.3.1). */
+#define SMP_VECTOR_RESCHEDULE 0xF0
+#define SMP_VECTOR_CALL       0xF1
+#define SMP_VECTOR_REPLY      0xF2
+#define SMP_VECTOR_TLB        0xF3
+#define SMP_VECTOR_STOP       0xFC
+
+struct percpu {
+    struct percpu *self;             /* GS:0, so GS-relative reads find the block */
+    unsigned index;                  /* 0 = boot CPU, then MADT order */
+    uint32_t apic_id;
+    bool online;                     /* set once by the CPU itself (release) */
+    uint64_t resched_count;          /* reschedule IPIs handled */
+    uint64_t call_count;             /* call IPIs handled */
+    uint64_t reply_count;            /* replies received (any CPU adds) */
+    uint64_t tlb_count;              /* shootdowns handled */
+    /* A pending call for this CPU (written by the caller, any CPU). */
+    void (*call_fn)(void *arg);
+    void *call_arg;
+    uint32_t call_reply_to;          /* APIC id to answer */
+    struct percpu *call_reply_cpu;
+    struct vm_kstack stack;
+    struct vm_kstack ist[GDT_IST_COUNT];
+    struct gdt_cpu_tables tables;
+};
+
+extern struct percpu smp_cpus[SMP_MAX_CPUS];
+extern unsigned smp_cpu_total;       /* CPUs with a block (online or tried) */
+
+/* This CPU's block (GS base; the boot CPU's before smp starts). */
+struct percpu *smp_this_cpu(void);
+/* Install the IPI handlers on the vectors above (boot CPU, once). */
+void smp_ipi_init(void);
+/* Enable interrupts for a moment so pending ones are taken; bounded
+ * waits spin on this. */
+void smp_poll_interrupts(void);
+/* Nanoseconds for timeouts: the calibrated clock, else a TSC guess. */
+uint64_t smp_now_ns(void);
+
+#endif /* KESTREL_ARCH_X86_64_SMP_H */
