@@ -9,6 +9,8 @@
  * whose CR2 or stack pointer lies in the guard below a kernel stack
  * (mmu.h) is reported as the kernel stack overflow it is: the #PF on the
  * guard could not push its frame, so only the IST-stack #DF got through.
+ * An NMI that arrives once a panic has asked every CPU to stop is that
+ * request (smp_ipi.c sends it) and not a fault: the CPU halts quietly.
  * Runs in exception context with interrupts off.
  */
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include "debug/panic.h"
 #include "exception.h"
 #include "mmu.h"
+#include "smp.h"
 
 static const char *const exception_names[EXC_COUNT] = {
     "#DE divide error", "#DB debug", "NMI non-maskable interrupt", "#BP breakpoint",
@@ -141,6 +144,8 @@ static bool stack_overflow_address(const struct arch_regs *frame, uintptr_t *add
 void exception_fatal(const struct arch_regs *frame)
 {
     uintptr_t address, guard;
+    if (frame->vector == EXC_NMI && smp_panic_stop_requested())
+        smp_panic_stop_here(frame);
     if (stack_overflow_address(frame, &address, &guard))
         panic_with_frame(frame, print_error_code,
                          "kernel stack overflow: #DF at %p, address %p in the guard "

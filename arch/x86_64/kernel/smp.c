@@ -19,7 +19,8 @@
  * own GDT and TSS, the shared IDT, the boot CPU's CR0/CR4/EFER/PAT, its
  * local APIC, and its struct percpu in the GS base.  It prints its line
  * and only then sets online, so the boot CPU (which waits for it) never
- * prints at the same time.  Every wait is bounded: a CPU that does not
+ * prints at the same time.  It then idles in HLT, running any work posted
+ * by smp_post_idle_work (smp_ipi.c) between interrupts.  Every wait is bounded: a CPU that does not
  * come up is reported and the next one is tried.
  *
  * Boot CPU, once, interrupts off, after arch_platform_init.
@@ -129,9 +130,13 @@ static __attribute__((noreturn)) void ap_entry(void *arg)
         cpu_halt_forever();
     }
     kinfo("smp: CPU %u (APIC id %u) online\n", cpu->index, cpu->apic_id);
+    __atomic_store_n(&cpu->idle_loop, true, __ATOMIC_RELAXED);
     __atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
+    /* The idle loop: posted work is checked with interrupts off, so a
+     * post that lands after the check wakes the HLT that follows. */
     for (;;)
-        arch_wait_for_interrupt();
+        if (!smp_idle_run_work(cpu))
+            arch_wait_for_interrupt();
 }
 
 static void patch32(uint8_t *page, const uint8_t *field, uint64_t value, unsigned bytes)

@@ -5,7 +5,9 @@
  * smp_ipi.c (inter-processor interrupts) share.  The portable interface
  * is in kernel/arch.h (arch_smp_start, arch_cpu_count, arch_cpu_id, the
  * IPI calls).  A CPU writes only its own block after it is online, except
- * the fields marked "any CPU", which are atomics.
+ * the fields marked "any CPU", which are atomics.  smp_post_idle_work
+ * and the panic stop (NMI) are x86-internal for now: the SMP self-tests
+ * reach them through this header.
  */
 #ifndef KESTREL_ARCH_X86_64_SMP_H
 #define KESTREL_ARCH_X86_64_SMP_H
@@ -13,12 +15,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "gdt.h"
+#include "regs.h"
 #include "mm/vm.h"
 
 #define SMP_MAX_CPUS 64u
 
-/* IPI vectors, in the range lapic.h leaves free (0xF0-0xFC).  The stop
- * vector is the highest so it outranks the others (SDM 10.8.3.1). */
+/* IPI vectors, in the range lapic.h leaves free (0xF0-0xFC).  The panic
+ * stop is an NMI; the stop vector is only its fallback for a CPU the NMI
+ * did not halt, the highest so it outranks the others (SDM 10.8.3.1). */
 #define SMP_VECTOR_RESCHEDULE 0xF0
 #define SMP_VECTOR_CALL       0xF1
 #define SMP_VECTOR_REPLY      0xF2
@@ -39,6 +43,14 @@ struct percpu {
     void *call_arg;
     uint32_t call_reply_to;          /* APIC id to answer */
     struct percpu *call_reply_cpu;
+    /* Work for the idle loop (any CPU posts, see smp_post_idle_work). */
+    bool idle_loop;                  /* set once: this CPU runs smp_idle_run_work */
+    int idle_claim;                  /* nonzero while a post is pending */
+    void (*idle_fn)(void *arg);
+    void *idle_arg;
+    /* Panic stop: set by the CPU itself in its NMI (or stop IPI) path. */
+    bool stopped;
+    bool stopped_irq_off;            /* interrupts were off when it was stopped */
     struct vm_kstack stack;
     struct vm_kstack ist[GDT_IST_COUNT];
     struct gdt_cpu_tables tables;
@@ -54,6 +66,25 @@ void smp_ipi_init(void);
 /* Enable interrupts for a moment so pending ones are taken; bounded
  * waits spin on this. */
 void smp_poll_interrupts(void);
+/* Run fn(arg) on cpu from its idle loop: outside any interrupt handler,
+ * so fn may itself send IPIs and wait for answers (a handler could not:
+ * the in-service vector blocks the reply, SDM Vol. 3A 10.8.3.1).  Posts
+ * and wakes cpu with a call IPI, then returns without waiting for fn;
+ * arg must outlive the run.  -KS_ERR_INVALID_ARGUMENT for this CPU, one
+ * not online or one without an idle loop (the boot CPU);
+ * -KS_ERR_EXISTS while an earlier post to cpu has not started; the call
+ * IPI's error when cpu does not answer it. */
+int smp_post_idle_work(unsigned cpu, void (*fn)(void *arg), void *arg);
+/* The idle loop's half: run and clear this CPU's posted work; false when
+ * there was none.  Interrupts off on entry, so a post after an empty
+ * check wakes the HLT that follows; after a run the loop checks again
+ * (fn may have taken the wake-up of a newer post). */
+bool smp_idle_run_work(struct percpu *me);
+/* True once a panic asked every other CPU to stop (NMI path). */
+bool smp_panic_stop_requested(void);
+/* Halt this CPU for the panic stop, quietly and for good (NMI handler). */
+__attribute__((noreturn)) void smp_panic_stop_here(const struct arch_regs *frame);
+
 /* Nanoseconds for timeouts: the calibrated clock, else a TSC guess. */
 uint64_t smp_now_ns(void);
 

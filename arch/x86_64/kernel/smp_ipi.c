@@ -9,10 +9,20 @@
  *                for (bounded).  A call with fn NULL is a ping;
  *   TLB          arch_tlb_shootdown(va): INVLPG here, then on every other
  *                online CPU, each acknowledging before the call returns;
- *   stop         a fixed IPI at the highest vector that halts the target
- *                with interrupts off (panic).  A fixed IPI, not an NMI, so
- *                the NMI report of exception.c stays for real NMIs; a CPU
- *                spinning with interrupts off is therefore not stopped.
+ *   idle work    smp_post_idle_work: fn(arg) run by an AP's idle loop,
+ *                outside any handler, so it may call other CPUs itself
+ *                (an AP pinging another AP: a reply IPI cannot reach a
+ *                CPU still inside its call handler, whose in-service
+ *                vector outranks it, SDM Vol. 3A 10.8.3.1);
+ *   panic stop   arch_stop_other_cpus sets a global request, then sends
+ *                an NMI to every other CPU (ICR delivery mode NMI, SDM
+ *                Vol. 3A 10.6.1), which reaches a CPU spinning with
+ *                interrupts off too.  exception.c's NMI path sees the
+ *                request and calls smp_panic_stop_here, which records the
+ *                stop and halts quietly.  The panicking CPU waits a
+ *                bounded time for every stop, reports them, and falls
+ *                back on a fixed IPI at the highest vector for a CPU the
+ *                NMI did not stop.
  *
  * Calls and shootdowns are serialised by one lock each; a CPU waiting
  * for a lock or a reply keeps taking interrupts (smp_poll_interrupts), so
@@ -27,11 +37,15 @@
 #include "smp.h"
 
 #define SMP_IPI_TIMEOUT_NS 1000000000ull
+#define SMP_STOP_WAIT_NS   200000000ull   /* NMIs land within microseconds */
+#define RFLAGS_IF          0x200ull
 
 static int call_lock;
 static int tlb_lock;
 static uintptr_t tlb_va;
 static uint32_t tlb_pending;   /* CPUs yet to acknowledge (count) */
+static bool stop_requested;
+static unsigned stop_count;    /* CPUs halted by the panic stop */
 
 void smp_poll_interrupts(void)
 {
@@ -93,12 +107,33 @@ static void on_tlb(unsigned vector, void *ctx)
     __atomic_sub_fetch(&tlb_pending, 1, __ATOMIC_RELEASE);
 }
 
+static __attribute__((noreturn)) void stop_here(bool irq_off)
+{
+    struct percpu *me = smp_this_cpu();
+    me->stopped_irq_off = irq_off;
+    __atomic_store_n(&me->stopped, true, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&stop_count, 1, __ATOMIC_ACQ_REL);
+    /* Inside the NMI handler further NMIs stay blocked (no IRET), and
+     * with IF clear nothing else wakes the HLT for long. */
+    for (;;)
+        __asm__ volatile("cli; hlt" ::: "memory");
+}
+
 static void on_stop(unsigned vector, void *ctx)
 {
     (void)vector;
     (void)ctx;
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    stop_here(false);
+}
+
+bool smp_panic_stop_requested(void)
+{
+    return __atomic_load_n(&stop_requested, __ATOMIC_ACQUIRE);
+}
+
+void smp_panic_stop_here(const struct arch_regs *frame)
+{
+    stop_here(!(frame->rflags & RFLAGS_IF));
 }
 
 void smp_ipi_init(void)
@@ -198,10 +233,60 @@ int arch_tlb_shootdown(uintptr_t va)
     return err;
 }
 
+int smp_post_idle_work(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+    if (!fn || !other_online(cpu) || !__atomic_load_n(&smp_cpus[cpu].idle_loop, __ATOMIC_ACQUIRE))
+        return -KS_ERR_INVALID_ARGUMENT;
+    struct percpu *target = &smp_cpus[cpu];
+    int free = 0;
+    if (!__atomic_compare_exchange_n(&target->idle_claim, &free, 1, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED))
+        return -KS_ERR_EXISTS;
+    target->idle_arg = arg;
+    __atomic_store_n(&target->idle_fn, fn, __ATOMIC_RELEASE);
+    /* The call (a ping) wakes the target's HLT; its handler only answers,
+     * and the idle loop finds the work once the handler has returned. */
+    return arch_cpu_call(cpu, NULL, NULL);
+}
+
+bool smp_idle_run_work(struct percpu *me)
+{
+    void (*fn)(void *) = __atomic_load_n(&me->idle_fn, __ATOMIC_ACQUIRE);
+    if (!fn)
+        return false;
+    void *arg = me->idle_arg;
+    __atomic_store_n(&me->idle_fn, NULL, __ATOMIC_RELAXED);
+    __atomic_store_n(&me->idle_claim, 0, __ATOMIC_RELEASE);
+    fn(arg);
+    return true;
+}
+
+/* One line naming the CPUs stopped and those that had interrupts off. */
+static void report_stopped(unsigned others)
+{
+    unsigned stopped = __atomic_load_n(&stop_count, __ATOMIC_ACQUIRE);
+    klog(LOG_ERROR, "smp: panic stop: %u of %u other CPUs halted; interrupts were off on:",
+         stopped, others);
+    for (unsigned cpu = 0; cpu < smp_cpu_total; cpu++)
+        if (__atomic_load_n(&smp_cpus[cpu].stopped, __ATOMIC_ACQUIRE) &&
+            smp_cpus[cpu].stopped_irq_off)
+            klog(LOG_ERROR, " %u", cpu);
+    klog(LOG_ERROR, "\n");
+}
+
 void arch_stop_other_cpus(void)
 {
-    if (arch_cpu_count() < 2)
+    unsigned others = arch_cpu_count() - 1;
+    if (others == 0)
         return;
-    (void)lapic_send_ipi(0, LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | LAPIC_ICR_ALL_BUT_SELF |
-                            SMP_VECTOR_STOP);
+    __atomic_store_n(&stop_requested, true, __ATOMIC_RELEASE);
+    (void)lapic_send_ipi(0, LAPIC_ICR_NMI | LAPIC_ICR_ASSERT | LAPIC_ICR_ALL_BUT_SELF);
+    /* Bounded: a CPU that is wedged must not keep the report back. */
+    uint64_t end = smp_now_ns() + SMP_STOP_WAIT_NS;
+    while (__atomic_load_n(&stop_count, __ATOMIC_ACQUIRE) < others && smp_now_ns() < end)
+        __asm__ volatile("pause");
+    if (__atomic_load_n(&stop_count, __ATOMIC_ACQUIRE) < others)
+        (void)lapic_send_ipi(0, LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | LAPIC_ICR_ALL_BUT_SELF |
+                                SMP_VECTOR_STOP);
+    report_stopped(others);
 }
