@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "bench/bench.h"
 #include "debug/kprintf.h"
+#include "kestrel/errors.h"
 
 static uint64_t samples[BENCH_RUNS];
 
@@ -28,6 +29,26 @@ static void sort_samples(void)
     }
 }
 
+static uint64_t finish_samples(uint64_t *min, uint64_t *max)
+{
+    sort_samples();
+    *min = samples[0];
+    *max = samples[BENCH_RUNS - 1];
+    return samples[BENCH_RUNS / 2];
+}
+
+/* Median of the hot samples a row measures itself. */
+static uint64_t measure_samples(uint64_t (*sample)(void *), void *ctx, uint64_t *min,
+                                uint64_t *max)
+{
+    for (unsigned i = 0; i < BENCH_WARMUP + BENCH_RUNS; i++) {
+        uint64_t value = sample(ctx);
+        if (i >= BENCH_WARMUP)
+            samples[i - BENCH_WARMUP] = value;
+    }
+    return finish_samples(min, max);
+}
+
 /* Median of the hot runs of op(ctx); min and max of them too. */
 static uint64_t measure(void (*op)(void *), void *ctx, uint64_t *min, uint64_t *max)
 {
@@ -38,10 +59,7 @@ static uint64_t measure(void (*op)(void *), void *ctx, uint64_t *min, uint64_t *
         if (i >= BENCH_WARMUP)
             samples[i - BENCH_WARMUP] = end - start;
     }
-    sort_samples();
-    *min = samples[0];
-    *max = samples[BENCH_RUNS - 1];
-    return samples[BENCH_RUNS / 2];
+    return finish_samples(min, max);
 }
 
 static uint64_t net(uint64_t value, uint64_t overhead)
@@ -61,18 +79,29 @@ unsigned bench_run_all(void)
         const struct bench_case *b = &bench_table[i];
         void *ctx = NULL;
         int err = b->setup ? b->setup(&ctx) : 0;
+        if (err == -KS_ERR_NOT_FOUND) {
+            kinfo("bench: %s skipped: not possible on this machine\n", b->name);
+            continue;
+        }
         if (err < 0) {
             kerror("bench: %s: setup failed (error %d)\n", b->name, err);
             failed++;
             continue;
         }
-        uint64_t median = measure(b->op, ctx, &lo, &hi);
+        uint64_t median, cost = 0;
+        if (b->sample) {
+            median = measure_samples(b->sample, ctx, &lo, &hi);
+        } else {
+            cost = overhead;
+            median = measure(b->op, ctx, &lo, &hi);
+        }
         if (b->teardown)
             b->teardown(ctx);
-        kinfo("bench: %s median=%llu overhead=%llu min=%llu max=%llu runs=%u khz=%llu what=\"%s\"\n",
-              b->name, (unsigned long long)net(median, overhead),
-              (unsigned long long)overhead, (unsigned long long)net(lo, overhead),
-              (unsigned long long)net(hi, overhead), BENCH_RUNS, (unsigned long long)khz,
+        kinfo("bench: %s median=%llu overhead=%llu min=%llu max=%llu runs=%u khz=%llu "
+              "unit=%s time_only=%d what=\"%s\"\n",
+              b->name, (unsigned long long)net(median, cost), (unsigned long long)cost,
+              (unsigned long long)net(lo, cost), (unsigned long long)net(hi, cost), BENCH_RUNS,
+              (unsigned long long)khz, b->sample ? "ns" : "cycles", b->time_only || b->sample,
               b->what);
     }
     kinfo("bench: done\n");

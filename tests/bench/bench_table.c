@@ -11,6 +11,8 @@
 #include "mm/heap.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "kestrel/errors.h"
+#include "time/timer.h"
 
 /* Reading the cycle counter through the arch fence: the floor every
  * other row stands on. */
@@ -121,14 +123,75 @@ static void bench_teardown_irq(void *ctx)
     arch_irq_unregister_vector(BENCH_IRQ_VECTOR);
 }
 
+/* IPI round trip: the boot CPU asks CPU 1 to run nothing and waits for
+ * its answer (call IPI there, reply IPI back).  Needs two CPUs; only
+ * meaningful as time, since the wait spins on the other vCPU. */
+static int bench_setup_ipi(void **ctx)
+{
+    (void)ctx;
+    return arch_cpu_count() >= 2 && arch_cpu_online(1) ? 0 : -KS_ERR_NOT_FOUND;
+}
+
+static void bench_op_ipi(void *ctx)
+{
+    (void)ctx;
+    arch_cpu_call(1, NULL, NULL);
+}
+
+/* Timer event jitter: how late a one-shot event 100 us ahead runs its
+ * function, by arch_time_ns(). */
+#define BENCH_TIMER_AHEAD_NS 100000ULL
+static volatile uint64_t timer_fired_at;
+
+static void bench_timer_fired(struct timer_event *event, void *arg)
+{
+    (void)event;
+    (void)arg;
+    timer_fired_at = arch_time_ns();
+}
+
+static uint64_t bench_sample_timer(void *ctx)
+{
+    (void)ctx;
+    struct timer_event event = { .fn = bench_timer_fired, .index = TIMER_NOT_QUEUED };
+    timer_fired_at = 0;
+    uint64_t deadline = arch_time_ns() + BENCH_TIMER_AHEAD_NS;
+    if (timer_start(&event, deadline) < 0)
+        return 0;
+    while (!timer_fired_at)
+        arch_wait_for_interrupt();
+    return timer_fired_at - deadline;
+}
+
+static int bench_setup_timer(void **ctx)
+{
+    (void)ctx;
+    struct timer_event probe = { .fn = bench_timer_fired, .index = TIMER_NOT_QUEUED };
+    /* A calibrated timer is needed: start and cancel one event to ask. */
+    if (timer_start(&probe, arch_time_ns() + 1000000000ULL) < 0)
+        return -KS_ERR_NOT_FOUND;
+    timer_cancel(&probe);
+    return 0;
+}
+
 const struct bench_case bench_table[] = {
-    { "cycle_counter_read", "one arch_cycles() call", NULL, bench_op_arch_cycles, NULL },
-    { "frame_alloc_free", "pmm_alloc + pmm_free of one 4 KiB frame", NULL, bench_op_frame, NULL },
-    { "kmalloc_kfree_64", "kmalloc(64) + kfree on a warm slab", bench_setup_kmalloc,
-      bench_op_kmalloc, bench_teardown_kmalloc },
-    { "map_unmap_4k", "vm_map + vm_unmap of one 4 KiB user page in the active space "
-      "(tables present; INVLPG included)", bench_setup_map, bench_op_map, bench_teardown_map },
-    { "irq_entry_exit", "INT to a registered empty handler and back (entry, dispatch, EOI, "
-      "IRETQ)", bench_setup_irq, bench_op_irq, bench_teardown_irq },
+    { .name = "cycle_counter_read", .what = "one arch_cycles() call",
+      .op = bench_op_arch_cycles },
+    { .name = "frame_alloc_free", .what = "pmm_alloc + pmm_free of one 4 KiB frame",
+      .op = bench_op_frame },
+    { .name = "kmalloc_kfree_64", .what = "kmalloc(64) + kfree on a warm slab",
+      .setup = bench_setup_kmalloc, .op = bench_op_kmalloc, .teardown = bench_teardown_kmalloc },
+    { .name = "map_unmap_4k", .what = "vm_map + vm_unmap of one 4 KiB user page in the active "
+      "space (tables present; INVLPG included)",
+      .setup = bench_setup_map, .op = bench_op_map, .teardown = bench_teardown_map },
+    { .name = "irq_entry_exit", .what = "INT to a registered empty handler and back (entry, "
+      "dispatch, EOI, IRETQ)",
+      .setup = bench_setup_irq, .op = bench_op_irq, .teardown = bench_teardown_irq },
+    { .name = "ipi_round_trip", .what = "CPU 0 asks CPU 1 to run nothing and waits for its "
+      "answer (call IPI, reply IPI)",
+      .setup = bench_setup_ipi, .op = bench_op_ipi, .time_only = 1 },
+    { .name = "timer_event_jitter", .what = "how late a one-shot timer event set 100 us ahead "
+      "runs (arch_time_ns)",
+      .setup = bench_setup_timer, .sample = bench_sample_timer },
 };
 const unsigned bench_table_size = sizeof(bench_table) / sizeof(bench_table[0]);
