@@ -159,19 +159,37 @@ static uint64_t rate_hz(uint64_t ticks, uint64_t ns)
 #define MHZ_PARTS(hz) (unsigned long long)((hz) / 1000000u), \
                       (unsigned long long)((hz) % 1000000u / 1000u)
 
+static uint64_t median_of_3(uint64_t a, uint64_t b, uint64_t c)
+{
+    if (a > b) {
+        uint64_t t = a;
+        a = b;
+        b = t;
+    }
+    return c <= a ? a : c >= b ? b : c;
+}
+
+/* The median of three windows: an emulator's vCPU thread descheduled
+ * between the paired reads skews one window, not the answer. */
+#define CALIBRATE_WINDOWS 3
+
 static int calibrate(void)
 {
     struct clock_window warmup, window;
+    uint64_t tsc[CALIBRATE_WINDOWS], lapic[CALIBRATE_WINDOWS];
     int err = clock_measure(reference, WARMUP_US, &warmup);
-    if (err == 0)
+    for (unsigned i = 0; err == 0 && i < CALIBRATE_WINDOWS; i++) {
         err = clock_measure(reference, CALIBRATE_US, &window);
+        tsc[i] = rate_hz(window.tsc_ticks, window.reference_ns);
+        lapic[i] = rate_hz(window.lapic_ticks, window.reference_ns);
+    }
     if (err < 0) {
         kerror("time: error: the %s never finished a calibration window\n",
                clock_reference_name(reference));
         return err;
     }
-    tsc_hz = rate_hz(window.tsc_ticks, window.reference_ns);
-    lapic_hz = rate_hz(window.lapic_ticks, window.reference_ns);
+    tsc_hz = median_of_3(tsc[0], tsc[1], tsc[2]);
+    lapic_hz = median_of_3(lapic[0], lapic[1], lapic[2]);
     if (tsc_hz == 0 || lapic_hz == 0) {
         kerror("time: error: calibration measured no TSC or LAPIC timer ticks\n");
         return -KS_ERR_FAULT;
