@@ -8,7 +8,8 @@
 # and both chipsets.  The smp=2 case needs the ktest-smp2.iso image
 # (tests/boot/ktest-smp2.cfg); it joins the matrix once the test images
 # have a rule for it.
-SMP_TESTS=('ktest: PASS smp_every_listed_cpu_is_online'
+SMP_TESTS=('smp: CPU 0 \(APIC id [0-9]+\) online \(boot CPU\)'
+           'ktest: PASS smp_every_listed_cpu_is_online'
            'ktest: PASS smp_call_ipi_reaches_every_cpu_and_is_answered'
            'ktest: PASS smp_ipi_ping_between_every_pair_of_cpus'
            'ktest: PASS smp_idle_work_runs_on_its_cpu_and_refuses_bad_posts'

@@ -297,6 +297,7 @@ int arch_smp_start(const struct acpi_info *acpi, unsigned limit)
     bsp->online = true;
     set_gs_base(bsp);
     gs_ready = true;
+    kinfo("smp: CPU 0 (APIC id %u) online (boot CPU)\n", bsp->apic_id);
     smp_ipi_init();
     if (limit == 0 || limit > SMP_MAX_CPUS)
         limit = SMP_MAX_CPUS;
