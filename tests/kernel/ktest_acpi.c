@@ -17,6 +17,7 @@
 #include "init/boot.h"
 #include "kestrel/errors.h"
 #include "ktest/ktest.h"
+#include "msr.h"
 
 #define QEMU_LAPIC_ADDRESS 0xFEE00000u
 #define QEMU_HPET_ADDRESS  0xFED00000u
@@ -26,9 +27,7 @@
  * Vol. 2A, CPUID, Table 3-8). */
 static uint32_t boot_cpu_apic_id(void)
 {
-    uint32_t eax = 1, ebx, ecx = 0, edx;
-    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
-    return ebx >> 24;
+    return cpuid(1, 0).ebx >> 24;
 }
 
 /* Booted without ACPI (QEMU -machine acpi=off: the loader had no RSDP):
