@@ -96,7 +96,11 @@ include kernel/kernel.mk
 -include $(wildcard kernel/mm/*.mk)
 -include $(wildcard kernel/acpi/*.mk)
 -include $(wildcard kernel/time/*.mk)
+-include $(wildcard kernel/sched/*.mk)
+-include $(wildcard kernel/proc/*.mk)
+include initrd/user.mk
 include initrd/initrd.mk
+include tests/user/user-tests.mk
 include image/image.mk
 include tests/tests.mk
 

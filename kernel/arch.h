@@ -47,6 +47,9 @@ uint64_t arch_time_ns(void);
  * -KS_ERR_NOT_FOUND when there is no calibrated timer.  Interrupts off. */
 int arch_timer_arm(uint64_t deadline_ns);
 void arch_timer_disarm(void);
+/* Set up this CPU's timer for arch_timer_arm (each CPU once, before its
+ * first timer event; the boot CPU's is set up by arch_platform_init). */
+void arch_timer_init_cpu(void);
 
 /* Interrupt handlers.  A handler runs in interrupt context with
  * interrupts off; the arch signals end-of-interrupt after it returns.
@@ -76,8 +79,11 @@ int arch_irq_register_isa(unsigned isa_irq, arch_irq_handler_t handler, void *ct
 /* Raise vector on this CPU (a self-IPI): pending until interrupts are on. */
 int arch_irq_raise_self(unsigned vector);
 /* Enable interrupts, halt until one has been handled, disable them
- * again.  The one place the boot CPU takes interrupts for now. */
+ * again: the idle loop's wait. */
 void arch_wait_for_interrupt(void);
+/* Enable interrupts for one instruction so pending ones are taken, then
+ * disable them again (spin loops that must answer IPIs). */
+void arch_interrupts_poll(void);
 
 /* Multiprocessing.  arch_smp_start (boot CPU, once, after
  * arch_platform_init, interrupts off) starts the CPUs acpi lists, at
@@ -102,6 +108,16 @@ int arch_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg);
 /* Drop va's translation here and on every other online CPU, waiting for
  * each to acknowledge. */
 int arch_tlb_shootdown(uintptr_t va);
+/* The same for pages pages from va, on this CPU and the online CPUs of
+ * the mask cpus (bit n = CPU n): one IPI round for the whole range.
+ * pages == ARCH_TLB_ALL drops every translation, global ones included. */
+#define ARCH_TLB_ALL ((size_t)-1)
+int arch_tlb_shootdown_range(uintptr_t va, size_t pages, uint64_t cpus);
+/* Run fn(arg) on cpu from its idle loop, outside interrupt context (fn
+ * may never return: the scheduler's idle thread starts so).  Returns once
+ * cpu has been told, without waiting for fn.  Errors as for an IPI, and
+ * -KS_ERR_EXISTS while an earlier request has not started. */
+int arch_cpu_run_idle(unsigned cpu, void (*fn)(void *arg), void *arg);
 /* Halt every other CPU (panic): best effort, does not wait. */
 void arch_stop_other_cpus(void);
 
@@ -150,6 +166,11 @@ uint64_t arch_mmu_active_root(void);
 void arch_mmu_activate(uint64_t root);
 /* Drop the TLB's translation of va's page, kernel or user half. */
 void arch_mmu_invalidate_page(uintptr_t va);
+/* Call fn for every page mapped in space's user half, lowest address
+ * first (a 2 MiB page once, with VM_LARGE in flags).  fn must not change
+ * space; a nonzero return stops the walk and is returned. */
+typedef int (*arch_mmu_walk_fn)(void *ctx, uintptr_t va, uint64_t pa, unsigned flags);
+int arch_mmu_user_walk(const struct vm_space *space, arch_mmu_walk_fn fn, void *ctx);
 
 /* Kernel stacks live in ARCH_KSTACK_SLOTS slots of ARCH_KSTACK_SLOT_SIZE
  * bytes from ARCH_KSTACK_REGION_BASE, a kernel-half region nothing else
@@ -161,6 +182,69 @@ void arch_mmu_invalidate_page(uintptr_t va);
 /* Call fn(arg) with the stack pointer at stack_top; back on the
  * caller's stack after. */
 void arch_call_on_stack(uintptr_t stack_top, void (*fn)(void *), void *arg);
+
+/* ---- Threads and user mode (arch/x86_64/kernel/: switch.asm,
+ * syscall.asm, user.c, fpu.c, usercopy.asm) ---- */
+
+/* Turn on what user mode needs, on this CPU (the boot CPU from
+ * kernel_main before arch_smp_start, every AP at start): SYSCALL/SYSRET MSRs,
+ * SMEP/SMAP/UMIP when the CPU has them, the FPU/SSE/AVX state
+ * (XSAVE with every user state component the CPU offers, else FXSAVE).
+ * Prints one line on the boot CPU naming what it enabled. */
+void arch_user_init_cpu(void);
+
+/* A thread's saved kernel context is its kernel stack pointer: the
+ * callee-saved registers and return address sit below it.  Save the
+ * current one in *save_sp and resume the thread whose stack pointer is
+ * new_sp; returns when something switches back to *save_sp, with the
+ * save_sp of the switch that resumed it (so the resumed thread knows
+ * which thread it took over from).  Interrupts off. */
+uintptr_t *arch_context_switch(uintptr_t *save_sp, uintptr_t new_sp);
+
+/* Prepare a new thread's kernel stack (top: its highest address) so the
+ * first arch_context_switch to the returned stack pointer enters user
+ * mode at entry with the stack pointer user_sp, RDI = arg0, RSI = arg1,
+ * every other register zero and interrupts on.  On the way it calls
+ * sched_thread_start() (kernel/sched/sched.h) on the new thread's
+ * stack.  The user context sits at the top of the kernel stack, like
+ * every later one saved on entry from user mode. */
+uintptr_t arch_thread_prepare_user(uintptr_t kstack_top, uintptr_t entry,
+                                   uintptr_t user_sp, uint64_t arg0, uint64_t arg1);
+
+/* The kernel stack this CPU enters on from user mode (syscall and
+ * interrupts): the running thread's top.  Called on every switch. */
+void arch_set_kernel_stack(uintptr_t top);
+
+/* Per-thread FPU/SIMD state.  Size and alignment of one save area (the
+ * caller allocates it), a clean initial state, and save/restore of this
+ * CPU's registers.  Interrupts off. */
+size_t arch_fpu_area_size(void);
+size_t arch_fpu_area_align(void);
+void arch_fpu_area_init(void *area);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
+/* Copy between the kernel and the user half of the active address
+ * space.  The caller has checked that the user range lies inside the
+ * user half; a fault on the way (not mapped, not writable) returns
+ * -KS_ERR_FAULT (the bytes before it may have been copied).  0 when
+ * every byte was copied. */
+int arch_copy_from_user(void *dst, const void *user_src, size_t len);
+int arch_copy_to_user(void *user_dst, const void *src, size_t len);
+
+/* An exception in user mode, as the arch reports it to the portable
+ * kernel.  arch calls sched_user_fault() (kernel/sched/sched.h) with it,
+ * on the thread's kernel stack, interrupts off; that does not return to
+ * the faulting instruction. */
+struct arch_user_fault {
+    unsigned vector;
+    const char *name;         /* "#PF page fault" */
+    uint64_t error_code;
+    uintptr_t rip;
+    uintptr_t rsp;
+    uintptr_t address;        /* CR2 for a page fault, else 0 */
+    const char *detail;       /* decoded error code ("user write, present") or "" */
+};
 
 /* Debugger breakpoint (Bochs magic break; harmless elsewhere). */
 void arch_breakpoint(void);

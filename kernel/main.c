@@ -20,6 +20,9 @@
 #include "mm/heap.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "proc/process.h"
+#include "sched/kernel_lock.h"
+#include "sched/sched.h"
 
 const struct ks_boot_info *kernel_boot_info;
 struct cmdline_options kernel_options;
@@ -102,7 +105,52 @@ static void platform_init(const struct ks_boot_info *bi)
 {
     acpi_init(bi);
     arch_platform_init(acpi_info());
+    arch_user_init_cpu();
     arch_smp_start(acpi_info(), kernel_options.smp);
+}
+
+/* The first process has ended: with `exit` (tests, benchmarks) the
+ * emulator ends with its verdict; otherwise the CPUs idle. */
+static void init_exited(const struct ks_exit_status *status)
+{
+    bool ok = status->reason == KS_EXIT_NORMAL && status->status == 0;
+    if (status->reason == KS_EXIT_FAULT)
+        kerror("init: the first process died of a fault (vector %u)\n", status->fault_vector);
+    else
+        kinfo("init: the first process exited with status %d\n", status->status);
+    if (kernel_options.bench)
+        kinfo("bench: done\n");
+    if (kernel_options.exit)
+        arch_exit(ok ? KS_EXIT_PASS : KS_EXIT_FAIL);
+    kinfo("kestrel: nothing left to run; idling\n");
+}
+
+/* The scheduler, then the first process from the initramfs; this CPU
+ * becomes its idle thread. */
+static __attribute__((noreturn)) void start_userspace(void)
+{
+    int err = sched_init();
+    if (err < 0)
+        boot_fatal("cannot start the scheduler", err);
+    static char path[CMDLINE_INIT_MAX];
+    size_t len = kernel_options.init_len < sizeof(path) - 1 ? kernel_options.init_len
+                                                             : sizeof(path) - 1;
+    for (size_t i = 0; i < len; i++)
+        path[i] = kernel_options.init[i];
+    path[len] = 0;
+    const char *argv[] = { path };
+    process_set_init_exit_hook(init_exited);
+    int64_t pid = 0;
+    kernel_lock();
+    err = process_spawn(path, argv, 1, NULL, &pid);
+    kernel_unlock();
+    if (err < 0)
+        boot_fatal(err == -KS_ERR_NOT_FOUND ? "no first process: init=PATH names no file "
+                   "in the initramfs" : "the first process could not be started", err);
+    kinfo("init: started %s as process %lld on %u CPUs\n", path, (long long)pid,
+          arch_cpu_count());
+    kinfo("kestrel: boot complete\n");
+    sched_start();
 }
 
 void kernel_main(const struct ks_boot_info *bi)
@@ -136,13 +184,15 @@ void kernel_main(const struct ks_boot_info *bi)
         arch_breakpoint();
     initrd_load(bi);
 
-    if (kernel_options.bench)
-        finish(bench_run_all() ? KS_EXIT_FAIL : KS_EXIT_PASS);
+    if (kernel_options.bench && bench_run_all())
+        finish(KS_EXIT_FAIL);
     if (kernel_options.ktest) {
         if (kernel_options.break_points & BREAK_KTEST)
             arch_breakpoint();
         unsigned failed = ktest_run(kernel_options.ktest_only, kernel_options.ktest_only_len);
         finish(failed ? KS_EXIT_FAIL : KS_EXIT_PASS);
     }
-    finish(KS_EXIT_PASS);
+    if (kernel_options.bench)
+        kernel_options.init = "bin/ubench", kernel_options.init_len = 10;
+    start_userspace();
 }

@@ -36,7 +36,24 @@ $(TBOOT)/initrd-truncated/.ok: $(BOOT_FILES) tests/boot/corrupt-tar
 	$(Q)tests/boot/corrupt-tar truncate $(INITRD_TAR) $(@D)/initrd.tar
 	@touch $@
 
-TEST_IMAGES := $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso \
+# The userspace suite boots the test initramfs (tests/user/user-tests.mk).
+$(TBOOT)/usertest/.ok: $(BOOT_FILES) $(INITRD_TEST_TAR)
+	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/
+	$(Q)cp $(INITRD_TEST_TAR) $(@D)/initrd.tar
+	@touch $@
+$(TIMG)/usertest.iso: $(TBOOT)/usertest/.ok grub/grub.cfg tests/boot/usertest.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(TBOOT)/usertest -x tests/boot/usertest.cfg
+$(TIMG)/usertest.img: $(TBOOT)/usertest/.ok grub/grub.cfg tests/boot/usertest.cfg scripts/mkdisk \
+                      image/early.cfg
+	$(Q)scripts/mkdisk -o $@ -b $(TBOOT)/usertest -x tests/boot/usertest.cfg
+$(TIMG)/init-not-elf.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/init-not-elf.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/init-not-elf.cfg
+$(TIMG)/init-missing.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/init-missing.cfg scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/init-missing.cfg
+
+TEST_IMAGES := $(TIMG)/usertest.iso $(TIMG)/usertest.img $(TIMG)/init-not-elf.iso \
+               $(TIMG)/init-missing.iso \
+               $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso \
                $(TIMG)/bochs.iso $(TIMG)/ktest-smp2.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \
                $(TIMG)/elf32.iso $(TIMG)/initrd-corrupt.iso $(TIMG)/initrd-truncated.iso
 

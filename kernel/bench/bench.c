@@ -104,6 +104,6 @@ unsigned bench_run_all(void)
               (unsigned long long)khz, b->sample ? "ns" : "cycles", b->time_only || b->sample,
               b->what);
     }
-    kinfo("bench: done\n");
+    kinfo("bench: kernel rows done\n");
     return failed;
 }

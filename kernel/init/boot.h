@@ -12,6 +12,7 @@
 #define KESTREL_INIT_BOOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "kestrel/boot_info.h"
 #include "lib/cmdline.h"
 
@@ -27,6 +28,10 @@ void boot_report_memory_map(const struct ks_boot_info *bi);
 const char *boot_memory_type_name(uint32_t type);
 
 void initrd_load(const struct ks_boot_info *bi);
+/* A file of the (validated) initramfs by path ("bin/init", "/bin/init"
+ * and "./bin/init" name the same file): 0, or -KS_ERR_NOT_FOUND (no such
+ * regular file, or no usable initramfs). */
+int initrd_find(const char *path, const void **data, size_t *size);
 
 /* The boot sequence, entered from kernel_entry (entry.asm). */
 void kernel_main(const struct ks_boot_info *bi);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "debug/kprintf.h"
 #include "init/boot.h"
+#include "kestrel/errors.h"
 #include "lib/tar.h"
 
 static const struct ks_module *find_initrd(const struct ks_boot_info *bi)
@@ -40,6 +41,51 @@ static int walk_archive(const void *data, size_t size, bool list, uint32_t *file
             kinfo("initrd:   %llu %s\n", (unsigned long long)entry.size, entry.name);
     }
     return rc;
+}
+
+/* The archive once it has passed validation (NULL before or without). */
+static const void *archive_data;
+static size_t archive_size;
+
+static const char *skip_prefix(const char *path)
+{
+    for (;;) {
+        if (path[0] == '/')
+            path++;
+        else if (path[0] == '.' && path[1] == '/')
+            path += 2;
+        else
+            return path;
+    }
+}
+
+static bool same_path(const char *a, const char *b)
+{
+    a = skip_prefix(a);
+    b = skip_prefix(b);
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == 0 && *b == 0;
+}
+
+int initrd_find(const char *path, const void **data, size_t *size)
+{
+    if (!archive_data || !path)
+        return -KS_ERR_NOT_FOUND;
+    struct tar_reader reader;
+    struct tar_entry entry;
+    struct tar_error error;
+    tar_reader_init(&reader, archive_data, archive_size);
+    while (tar_next(&reader, &entry, &error) == 1) {
+        if (!entry.is_directory && same_path(entry.name, path)) {
+            *data = entry.data;
+            *size = (size_t)entry.size;
+            return 0;
+        }
+    }
+    return -KS_ERR_NOT_FOUND;
 }
 
 void initrd_load(const struct ks_boot_info *bi)
@@ -71,5 +117,7 @@ void initrd_load(const struct ks_boot_info *bi)
         return;
     }
     kinfo("initrd: %u files, %llu bytes\n", files, (unsigned long long)bytes);
+    archive_data = data;
+    archive_size = (size_t)module->size;
     walk_archive(data, (size_t)module->size, true, &files, &bytes, &error);
 }

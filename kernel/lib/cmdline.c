@@ -128,6 +128,13 @@ static const char *apply_word(const struct cmdline_word *w, struct cmdline_optio
             out->exit = true;
             return NULL;
         }
+        if (span_is(w->key, w->key_len, "usertest")) {
+            out->usertest = true;
+            out->exit = true;
+            out->init = "bin/usertest";
+            out->init_len = 12;
+            return NULL;
+        }
         return "unknown option";
     }
     if (span_is(w->key, w->key_len, "log"))
@@ -145,6 +152,13 @@ static const char *apply_word(const struct cmdline_word *w, struct cmdline_optio
         out->ktest_only_len = w->value_len;
         return NULL;
     }
+    if (span_is(w->key, w->key_len, "init")) {
+        if (w->value_len == 0 || w->value_len >= CMDLINE_INIT_MAX)
+            return "bad value (a path in the initramfs)";
+        out->init = w->value;
+        out->init_len = w->value_len;
+        return NULL;
+    }
     if (span_is(w->key, w->key_len, "console")) {
         if (span_is(w->value, w->value_len, "serial"))
             out->serial_only = true;
@@ -160,7 +174,7 @@ static const char *apply_word(const struct cmdline_word *w, struct cmdline_optio
 void cmdline_parse(const char *cmdline, struct cmdline_options *out,
                    cmdline_warn_fn warn, void *ctx)
 {
-    *out = (struct cmdline_options){ .log_level = LOG_INFO };
+    *out = (struct cmdline_options){ .log_level = LOG_INFO, .init = "bin/init", .init_len = 8 };
     if (!cmdline)
         return;
     const char *cursor = cmdline;

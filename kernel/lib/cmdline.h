@@ -32,6 +32,7 @@ enum cmdline_break_point {
 };
 
 #define CMDLINE_SMP_MAX 256u
+#define CMDLINE_INIT_MAX 128u   /* bytes of init=PATH, NUL included */
 
 struct cmdline_options {
     bool ktest;              /* run the in-kernel self-tests, then exit */
@@ -43,6 +44,9 @@ struct cmdline_options {
     enum log_level log_level;
     unsigned break_points;   /* enum cmdline_break_point bits */
     unsigned smp;            /* CPU limit; 0 = no limit given */
+    bool usertest;           /* run bin/usertest as the first process, then exit */
+    const char *init;        /* init=PATH: the first process (not NUL-terminated) */
+    size_t init_len;
 };
 
 struct cmdline_word {

@@ -16,7 +16,7 @@
 static const char *const owner_names[PMM_OWNER_COUNT] = {
     [PMM_OWNER_KERNEL] = "kernel",     [PMM_OWNER_PAGE_TABLE] = "page-table",
     [PMM_OWNER_HEAP] = "heap",         [PMM_OWNER_KERNEL_STACK] = "kernel-stack",
-    [PMM_OWNER_TEST] = "test",
+    [PMM_OWNER_TEST] = "test",         [PMM_OWNER_USER] = "user",
 };
 
 static const char *const owned_state_names[PMM_OWNER_COUNT] = {
@@ -25,6 +25,7 @@ static const char *const owned_state_names[PMM_OWNER_COUNT] = {
     [PMM_OWNER_HEAP] = "allocated to heap",
     [PMM_OWNER_KERNEL_STACK] = "allocated to kernel-stack",
     [PMM_OWNER_TEST] = "allocated to test",
+    [PMM_OWNER_USER] = "allocated to user",
 };
 
 const char *frame_db_owner_name(unsigned owner)

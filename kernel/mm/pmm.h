@@ -36,6 +36,7 @@ enum pmm_owner {
     PMM_OWNER_HEAP,           /* slab pages and large kmalloc blocks */
     PMM_OWNER_KERNEL_STACK,   /* kernel stacks */
     PMM_OWNER_TEST,           /* in-kernel self-tests */
+    PMM_OWNER_USER,           /* pages mapped into a process's user half */
     PMM_OWNER_COUNT
 };
 

@@ -234,16 +234,22 @@ static unsigned kstack_free_top, kstack_next_fresh;
 
 _Static_assert(ARCH_KSTACK_SLOTS <= 65536, "slot numbers fit in uint16_t");
 
+/* Unmap every page, drop them from every CPU's TLB in one round, and
+ * only then free the frames (no CPU may still reach them). */
 static void kstack_unmap_pages(uintptr_t base, unsigned pages)
 {
+    phys_addr_t frames[VM_KSTACK_SIZE / PAGE_SIZE];
     for (unsigned i = 0; i < pages; i++) {
         uintptr_t va = base + i * PAGE_SIZE;
-        phys_addr_t pa;
-        if (vm_translate(&kernel_space, va, &pa, NULL) < 0 ||
-            vm_unmap(&kernel_space, va, 0) < 0 ||
-            pmm_free(pa, PMM_OWNER_KERNEL_STACK) < 0)
+        if (vm_translate(&kernel_space, va, &frames[i], NULL) < 0 ||
+            arch_mmu_unmap(&kernel_space, va, 0) < 0)
             panic("vm: kernel stack page %p is not a mapped stack page", (void *)va);
     }
+    (void)arch_tlb_shootdown_range(base, pages, ~0ull);
+    for (unsigned i = 0; i < pages; i++)
+        if (pmm_free(frames[i], PMM_OWNER_KERNEL_STACK) < 0)
+            panic("vm: kernel stack frame 0x%llx was not a stack frame",
+                  (unsigned long long)frames[i]);
 }
 
 int vm_kstack_alloc(struct vm_kstack *out)
@@ -276,14 +282,58 @@ int vm_kstack_alloc(struct vm_kstack *out)
     return 0;
 }
 
-void vm_kstack_free(struct vm_kstack *stack)
+static unsigned kstack_slot_of(const struct vm_kstack *stack)
 {
     uintptr_t offset = stack->base - ARCH_KSTACK_REGION_BASE - KSTACK_GUARD_SIZE;
     if (stack->base < ARCH_KSTACK_REGION_BASE || offset % ARCH_KSTACK_SLOT_SIZE ||
         offset / ARCH_KSTACK_SLOT_SIZE >= kstack_next_fresh ||
         stack->top != stack->base + VM_KSTACK_SIZE)
         panic("vm: %p is not a kernel stack", (void *)stack->base);
+    return (unsigned)(offset / ARCH_KSTACK_SLOT_SIZE);
+}
+
+void vm_kstack_free(struct vm_kstack *stack)
+{
+    unsigned slot = kstack_slot_of(stack);
     kstack_unmap_pages(stack->base, VM_KSTACK_SIZE / PAGE_SIZE);
-    kstack_free_slots[kstack_free_top++] = (uint16_t)(offset / ARCH_KSTACK_SLOT_SIZE);
+    kstack_free_slots[kstack_free_top++] = (uint16_t)slot;
     stack->base = stack->top = 0;
+}
+
+/* Stacks freed with vm_kstack_free_deferred, still mapped, not yet
+ * shot down: reclaimed together so every CPU flushes once per batch. */
+static uintptr_t kstack_deferred[VM_KSTACK_DEFER_MAX];
+static unsigned kstack_deferred_count;
+
+void vm_kstack_reclaim(void)
+{
+    if (kstack_deferred_count == 0)
+        return;
+    static phys_addr_t frames[VM_KSTACK_DEFER_MAX][VM_KSTACK_SIZE / PAGE_SIZE];
+    for (unsigned s = 0; s < kstack_deferred_count; s++)
+        for (unsigned i = 0; i < VM_KSTACK_SIZE / PAGE_SIZE; i++) {
+            uintptr_t va = kstack_deferred[s] + i * PAGE_SIZE;
+            if (vm_translate(&kernel_space, va, &frames[s][i], NULL) < 0 ||
+                arch_mmu_unmap(&kernel_space, va, 0) < 0)
+                panic("vm: kernel stack page %p is not a mapped stack page", (void *)va);
+        }
+    (void)arch_tlb_shootdown_range(0, ARCH_TLB_ALL, ~0ull);
+    for (unsigned s = 0; s < kstack_deferred_count; s++) {
+        for (unsigned i = 0; i < VM_KSTACK_SIZE / PAGE_SIZE; i++)
+            if (pmm_free(frames[s][i], PMM_OWNER_KERNEL_STACK) < 0)
+                panic("vm: kernel stack frame 0x%llx was not a stack frame",
+                      (unsigned long long)frames[s][i]);
+        struct vm_kstack stack = { kstack_deferred[s], kstack_deferred[s] + VM_KSTACK_SIZE };
+        kstack_free_slots[kstack_free_top++] = (uint16_t)kstack_slot_of(&stack);
+    }
+    kstack_deferred_count = 0;
+}
+
+void vm_kstack_free_deferred(struct vm_kstack *stack)
+{
+    (void)kstack_slot_of(stack);
+    kstack_deferred[kstack_deferred_count++] = stack->base;
+    stack->base = stack->top = 0;
+    if (kstack_deferred_count == VM_KSTACK_DEFER_MAX)
+        vm_kstack_reclaim();
 }

@@ -72,5 +72,12 @@ int vm_translate(struct vm_space *space, uintptr_t va, phys_addr_t *pa, unsigned
 
 int vm_kstack_alloc(struct vm_kstack *out);
 void vm_kstack_free(struct vm_kstack *stack);
+/* Free a stack no CPU runs on any more, later: it stays mapped until
+ * VM_KSTACK_DEFER_MAX have gathered (or vm_kstack_reclaim), then every
+ * CPU flushes its TLB once for the whole batch instead of once per page. */
+#define VM_KSTACK_DEFER_MAX 32
+void vm_kstack_free_deferred(struct vm_kstack *stack);
+/* Free the deferred stacks now (before counting free frames). */
+void vm_kstack_reclaim(void);
 
 #endif /* KESTREL_MM_VM_H */

@@ -29,6 +29,7 @@ struct timer_event {
     timer_fn_t fn;          /* called once when the deadline passes */
     void *arg;
     uint32_t index;         /* heap slot, TIMER_NOT_QUEUED when idle */
+    uint32_t cpu;           /* timer.c: the CPU whose queue holds it */
 };
 
 struct timer_queue {

@@ -5,7 +5,8 @@
  * itself, a fresh space maps/protects/unmaps 4 KiB and 2 MiB pages with
  * real frames and the errors vm.h promises, changes reach the TLB
  * (probes through the exception-fixup table fault right after an unmap
- * or a protect), kernel stacks sit above a faulting guard, and
+ * or a protect; user pages read through arch_copy_from_user, as SMAP
+ * requires), kernel stacks sit above a faulting guard, and
  * vm_space_fini returns every page-table frame (PMM owner counts); an
  * unmap that leaves its page table in use keeps it and still reaches
  * the TLB, and the last entry's unmap frees it.
@@ -29,6 +30,14 @@ extern const uint8_t __text_start[], __rodata_start[], __data_start[];
 #define TEST_WINDOW 0xFFFFFD0000000000ULL
 #define USER_PAGE   0x0000000000400000ULL
 #define USER_LARGE  0x0000000040000000ULL
+
+/* A user page is read the way the kernel reads user memory: through
+ * arch_copy_from_user, which recovers a fault like the probes do and is
+ * the one path SMAP lets through. */
+static int read_user_byte(const void *user_addr, uint8_t *out)
+{
+    return arch_copy_from_user(out, user_addr, 1);
+}
 
 static uint64_t table_frames_owned(void)
 {
@@ -212,11 +221,11 @@ KTEST(vm_active_user_space_shares_kernel_half)
     if (vm_map(&s, USER_PAGE, frame, VM_READ | VM_WRITE | VM_USER) < 0)
         why = "user map failed";
     vm_space_activate(&s);
-    if (!why && (arch_probe_read_u8((const void *)(USER_PAGE + 5), &byte) < 0 || byte != 0x5A))
+    if (!why && (read_user_byte((const void *)(USER_PAGE + 5), &byte) < 0 || byte != 0x5A))
         why = "user page not readable in its active space";
     if (!why && vm_unmap(&s, USER_PAGE, 0) < 0)
         why = "unmap failed";
-    if (!why && arch_probe_read_u8((const void *)(USER_PAGE + 5), &byte) == 0)
+    if (!why && read_user_byte((const void *)(USER_PAGE + 5), &byte) == 0)
         why = "read after unmap in the active space worked (stale TLB?)";
     vm_space_activate(vm_kernel_space());
     vm_space_fini(&s);
@@ -234,13 +243,13 @@ static const char *unmap_beside_neighbour(struct vm_space *s, phys_addr_t frame)
     KTEST_EXPECT(vm_map(s, USER_PAGE + PAGE_SIZE, frame, rw) == 0, "neighbour map failed");
     KTEST_EXPECT(vm_map(s, USER_PAGE, frame, rw) == 0, "map beside the neighbour failed");
     KTEST_EXPECT(s->table_frames == 4, "a 4 KiB page needs PML4, PDPT, PD and PT");
-    KTEST_EXPECT(arch_probe_read_u8((const void *)(USER_PAGE + 5), &byte) == 0 && byte == 0x5A,
+    KTEST_EXPECT(read_user_byte((const void *)(USER_PAGE + 5), &byte) == 0 && byte == 0x5A,
                  "user page not readable in its active space");
     KTEST_EXPECT(vm_unmap(s, USER_PAGE, 0) == 0, "unmap beside the neighbour failed");
-    KTEST_EXPECT(arch_probe_read_u8((const void *)(USER_PAGE + 5), &byte) < 0,
+    KTEST_EXPECT(read_user_byte((const void *)(USER_PAGE + 5), &byte) < 0,
                  "read after unmap in the active space worked (stale TLB?)");
     KTEST_EXPECT(s->table_frames == 4, "unmap freed a table that still holds a page");
-    KTEST_EXPECT(arch_probe_read_u8((const void *)(USER_PAGE + PAGE_SIZE + 5), &byte) == 0 &&
+    KTEST_EXPECT(read_user_byte((const void *)(USER_PAGE + PAGE_SIZE + 5), &byte) == 0 &&
                  byte == 0x5A, "the neighbour went with the unmapped page");
     KTEST_EXPECT(vm_unmap(s, USER_PAGE, 0) == -KS_ERR_NOT_FOUND, "double unmap not refused");
     KTEST_EXPECT(vm_unmap(s, USER_PAGE + PAGE_SIZE, 0) == 0, "neighbour unmap failed");

@@ -131,6 +131,31 @@ UNIT_TEST(cmdline_bad_values_keep_defaults)
     CHECK(!o.ktest);
 }
 
+UNIT_TEST(cmdline_init_and_usertest)
+{
+    struct cmdline_options o;
+    struct warn_log log = { 0 };
+    cmdline_parse("", &o, NULL, NULL);
+    CHECK(o.init_len == 8 && memcmp(o.init, "bin/init", 8) == 0);
+    CHECK(!o.usertest);
+    cmdline_parse("init=/bin/shell", &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 0);
+    CHECK(o.init_len == 10 && memcmp(o.init, "/bin/shell", 10) == 0);
+    CHECK(!o.exit);
+    cmdline_parse("usertest", &o, NULL, NULL);
+    CHECK(o.usertest && o.exit);
+    CHECK(o.init_len == 12 && memcmp(o.init, "bin/usertest", 12) == 0);
+    static char long_path[CMDLINE_INIT_MAX + 8];
+    memcpy(long_path, "init=", 5);
+    memset(long_path + 5, 'a', CMDLINE_INIT_MAX);
+    cmdline_parse(long_path, &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 1);
+    CHECK(o.init_len == 8 && memcmp(o.init, "bin/init", 8) == 0);
+    cmdline_parse("init=", &o, record_warning, &log);
+    CHECK_EQ_U(log.count, 2);
+    CHECK_STR(log.last_why, "bad value (a path in the initramfs)");
+}
+
 UNIT_TEST(cmdline_log_level_names_round_trip)
 {
     CHECK_STR(cmdline_log_level_name(LOG_ERROR), "error");
@@ -146,6 +171,7 @@ UNIT_MAIN(
     UNIT_CASE(cmdline_bad_ktest_and_console_values_warn),
     UNIT_CASE(cmdline_all_options_parse),
     UNIT_CASE(cmdline_ktest_implies_exit),
+    UNIT_CASE(cmdline_init_and_usertest),
     UNIT_CASE(cmdline_unknown_option_is_warned_and_ignored),
     UNIT_CASE(cmdline_bad_values_keep_defaults),
     UNIT_CASE(cmdline_log_level_names_round_trip)

@@ -254,6 +254,16 @@ int arch_timer_arm(uint64_t deadline_ns)
     return 0;
 }
 
+void arch_timer_init_cpu(void)
+{
+    if (!timer_ready)
+        return;
+    if (tsc_deadline)
+        lapic_timer_set_tsc_deadline(LAPIC_TIMER_VECTOR);
+    else
+        lapic_timer_set_oneshot(LAPIC_TIMER_VECTOR, false);
+}
+
 void arch_timer_disarm(void)
 {
     if (!timer_ready)

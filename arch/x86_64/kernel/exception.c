@@ -11,6 +11,8 @@
  * guard could not push its frame, so only the IST-stack #DF got through.
  * An NMI that arrives once a panic has asked every CPU to stop is that
  * request (smp_ipi.c sends it) and not a fault: the CPU halts quietly.
+ * exception_user_detail() decodes the same error codes in a few words
+ * for the one-line report of an exception in user mode (idt.c).
  * Runs in exception context with interrupts off.
  */
 #include <stdint.h>
@@ -19,6 +21,7 @@
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "exception.h"
+#include "lib/format.h"
 #include "mmu.h"
 #include "smp.h"
 
@@ -54,19 +57,47 @@ static void print_page_fault(uint64_t code)
            (void *)read_cr2());
 }
 
-/* Selector error code (SDM Vol. 3A, 6.13, Figure 6-7). */
-static void print_selector_error(uint64_t code)
+/* Selector error code (SDM Vol. 3A, 6.13, Figure 6-7): "IDT index 128
+ * (selector 0x400)" into buf. */
+static void format_selector_error(char *buf, size_t size, uint64_t code)
 {
     static const char *const tables[4] = { "GDT", "IDT", "LDT", "IDT" };
+    format_snprintf(buf, size, "%s index %llu (selector 0x%llx)%s", tables[(code >> 1) & 3],
+                    (unsigned long long)((code >> 3) & 0x1FFF),
+                    (unsigned long long)(code & 0xFFF8), code & 1 ? ", external event" : "");
+}
+
+static void print_selector_error(uint64_t code)
+{
+    char text[64];
     if (code == 0) {
         kerror("  error code 0: not caused by a segment selector\n");
         return;
     }
-    kerror("  error code 0x%llx: %s index %llu (selector 0x%llx)%s\n",
-           (unsigned long long)code, tables[(code >> 1) & 3],
-           (unsigned long long)((code >> 3) & 0x1FFF),
-           (unsigned long long)(code & 0xFFF8),
-           code & 1 ? ", external event" : "");
+    format_selector_error(text, sizeof(text), code);
+    kerror("  error code 0x%llx: %s\n", (unsigned long long)code, text);
+}
+
+const char *exception_user_detail(unsigned vector, uint64_t code, char *buf, size_t size)
+{
+    switch (vector) {
+    case EXC_PAGE_FAULT:
+        format_snprintf(buf, size, "%s %s, %s%s", code & 4 ? "user" : "kernel",
+                        code & 16 ? "instruction fetch" : code & 2 ? "write" : "read",
+                        code & 1 ? "present" : "not present",
+                        code & 8 ? ", reserved bit set" : "");
+        return buf;
+    case EXC_INVALID_TSS:
+    case EXC_SEGMENT_NOT_PRESENT:
+    case EXC_STACK_FAULT:
+    case EXC_GENERAL_PROTECTION:
+        if (code == 0)
+            return "";
+        format_selector_error(buf, size, code);
+        return buf;
+    default:
+        return "";
+    }
 }
 
 void arch_print_registers(const struct arch_regs *f)

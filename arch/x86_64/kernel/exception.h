@@ -5,6 +5,8 @@
 #ifndef KESTREL_ARCH_X86_64_EXCEPTION_H
 #define KESTREL_ARCH_X86_64_EXCEPTION_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "regs.h"
 
 enum {
@@ -24,6 +26,11 @@ enum {
 
 /* "#PF page fault" style name of an exception vector. */
 const char *exception_name(unsigned vector);
+
+/* The error code of vector in a few words ("user read, not present",
+ * "IDT index 128 (selector 0x400)"), formatted into buf, or "" when the
+ * vector has no code worth decoding.  Returns buf or a constant. */
+const char *exception_user_detail(unsigned vector, uint64_t code, char *buf, size_t size);
 
 /* Report an unrecoverable exception and panic. */
 __attribute__((noreturn)) void exception_fatal(const struct arch_regs *frame);

@@ -2,7 +2,10 @@
 /*
  * Kestrel exception-fixup table lookup and the arch_probe_* wrappers;
  * see fixup.h.  The table is small and unsorted (entries come from
- * several objects in link order), so a linear scan it is.
+ * several objects in link order), so a linear scan it is.  The "last
+ * fault" record is shared by every CPU (user copies fault on any of
+ * them): relaxed atomics keep each field whole, and only the self-tests,
+ * which fault on purpose on one CPU, read it.
  */
 #include "arch.h"
 #include "kestrel/errors.h"
@@ -21,8 +24,8 @@ bool fixup_apply(struct arch_regs *frame)
     for (const struct fixup_entry *e = __fixup_start; e < __fixup_end; e++) {
         if (e->fault_rip != frame->rip)
             continue;
-        last_vector = (int)frame->vector;
-        last_address = frame->vector == 14 ? read_cr2() : 0;
+        __atomic_store_n(&last_vector, (int)frame->vector, __ATOMIC_RELAXED);
+        __atomic_store_n(&last_address, frame->vector == 14 ? read_cr2() : 0, __ATOMIC_RELAXED);
         frame->rip = e->resume_rip;
         frame->rax = FIXUP_FAULTED | frame->vector;
         return true;
@@ -32,12 +35,12 @@ bool fixup_apply(struct arch_regs *frame)
 
 int fixup_last_vector(void)
 {
-    return last_vector;
+    return __atomic_load_n(&last_vector, __ATOMIC_RELAXED);
 }
 
 uint64_t fixup_last_address(void)
 {
-    return last_address;
+    return __atomic_load_n(&last_address, __ATOMIC_RELAXED);
 }
 
 int arch_probe_read_u8(const volatile void *addr, uint8_t *out)

@@ -9,8 +9,10 @@
  * vector and faulting address, and resumes at the resume RIP.
  *
  * The raw routines (probe.asm) return 0 or FIXUP_FAULTED | vector; the
- * self-test triggers exist for tests/kernel.  Boot CPU only for now: the
- * "last fault" record is a single global, written from exception context.
+ * self-test triggers exist for tests/kernel.  The "last fault" record is
+ * one global for every CPU, written from exception context with relaxed
+ * atomics: meaningful to a self-test that faults on purpose while no
+ * other CPU does.
  */
 #ifndef KESTREL_ARCH_X86_64_FIXUP_H
 #define KESTREL_ARCH_X86_64_FIXUP_H

@@ -13,8 +13,11 @@
  * application processor with that CPU's own tables and IST stacks (SMP:
  * a TSS is busy once loaded, so no two CPUs can share one);
  * gdt_ist_stack_bounds() serves the backtrace walker (boot CPU's IST
- * stacks; an AP's live in the kernel-stack region).
+ * stacks; an AP's live in the kernel-stack region).  gdt_tss_rsp0_slot()
+ * finds this CPU's TSS.RSP0, the stack the CPU loads on an interrupt from
+ * ring 3 (SDM 6.14.2), which user.c points at the running thread's.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include "gdt.h"
 
@@ -122,6 +125,16 @@ bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high)
         }
     }
     return false;
+}
+
+void *gdt_tss_rsp0_slot(void)
+{
+    struct descriptor_pointer gdtr;
+    __asm__ volatile("sgdt %0" : "=m"(gdtr));
+    const uint64_t *table = (const uint64_t *)(uintptr_t)gdtr.base;
+    uint64_t low = table[GDT_TSS / 8], high = table[GDT_TSS / 8 + 1];
+    uint64_t base = (low >> 16 & 0xFFFFFFull) | (low >> 56 & 0xFF) << 24 | high << 32;
+    return (uint8_t *)(uintptr_t)base + offsetof(struct tss64, rsp);
 }
 
 uint16_t gdt_read_task_register(void)

@@ -36,5 +36,7 @@ void gdt_init(void);
 void gdt_init_cpu(struct gdt_cpu_tables *tables, const uint64_t ist_top[GDT_IST_COUNT]);
 bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high);
 uint16_t gdt_read_task_register(void);
+/* This CPU's TSS.RSP0 field (8 bytes, not 8-aligned: the TSS is packed). */
+void *gdt_tss_rsp0_slot(void);
 
 #endif /* KESTREL_ARCH_X86_64_GDT_H */

@@ -5,19 +5,28 @@
  * Every vector gets an interrupt gate to its isr.asm stub (kernel code
  * selector, DPL 0, interrupts stay off inside handlers).  #DF, NMI and #MC
  * switch to their IST stacks.  arch_interrupt_dispatch() is the single C
- * entry from isr.asm: an exception first tries the fixup table, else it
- * is reported and the kernel panics; any other vector is an interrupt,
- * handed to irq_dispatch() (irq.c: registered handlers, spurious vectors,
- * EOI).  idt_init() runs once, boot CPU.
+ * entry from isr.asm: an exception in user mode (saved CS with RPL 3) is
+ * the program's fault, handed to sched_user_fault() (kernel/sched/
+ * sched.h), which ends the process and never returns here; NMI, #DF and
+ * #MC are never a program's fault and keep the kernel's path.  A kernel
+ * exception first tries the fixup table, else it is reported and the
+ * kernel panics.  Any other vector is an interrupt, handed to
+ * irq_dispatch() (irq.c: registered handlers, spurious vectors, EOI);
+ * when it interrupted user mode, sched_exit_to_user() then does the
+ * CPU's recorded work (a reschedule, the thread's death) before isr.asm
+ * returns to ring 3.  idt_init() runs once, boot CPU.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include "arch.h"
+#include "cpu.h"
 #include "debug/kprintf.h"
 #include "exception.h"
 #include "fixup.h"
 #include "gdt.h"
 #include "irq.h"
 #include "regs.h"
+#include "sched/sched.h"
 
 struct idt_gate {
     uint16_t offset_low;
@@ -67,12 +76,42 @@ void idt_init(void)
 
 void arch_interrupt_dispatch(struct arch_regs *frame);
 
+static bool from_user(const struct arch_regs *frame)
+{
+    return (frame->cs & 3) == 3;
+}
+
+static bool is_program_fault(unsigned vector)
+{
+    return vector != EXC_NMI && vector != EXC_DOUBLE_FAULT && vector != EXC_MACHINE_CHECK;
+}
+
+static __attribute__((noreturn)) void user_fault(const struct arch_regs *frame)
+{
+    unsigned vector = (unsigned)frame->vector;
+    char detail[80];
+    struct arch_user_fault fault = {
+        .vector = vector,
+        .name = exception_name(vector),
+        .error_code = frame->error_code,
+        .rip = frame->rip,
+        .rsp = frame->rsp,
+        .address = vector == EXC_PAGE_FAULT ? read_cr2() : 0,
+        .detail = exception_user_detail(vector, frame->error_code, detail, sizeof(detail)),
+    };
+    sched_user_fault(&fault);
+}
+
 void arch_interrupt_dispatch(struct arch_regs *frame)
 {
     if (frame->vector < EXC_COUNT) {
+        if (from_user(frame) && is_program_fault((unsigned)frame->vector))
+            user_fault(frame);
         if (fixup_apply(frame))
             return;
         exception_fatal(frame);
     }
     irq_dispatch(frame);
+    if (from_user(frame))
+        sched_exit_to_user();
 }

@@ -22,8 +22,13 @@
  * PML4 links to through its own copy of the entry, so no single copy
  * could hold their count.  Every entry this file writes is either 0 or
  * present, so the count is exactly the number of non-zero entries.
+ *
+ * page_table_user_walk (and arch_mmu_user_walk, the kernel's, over the
+ * direct map) visits the user half's leaves in address order and uses
+ * the same counts to stop scanning a table after its last entry.
  */
 #include "page_table.h"
+#include "arch.h"
 #include "kestrel/errors.h"
 
 #define PTE_PRESENT  (1ULL << 0)
@@ -396,4 +401,62 @@ int page_table_translate(const struct page_table_memory *mem, const struct vm_sp
         table = table_of(mem, entry);
     }
     return -KS_ERR_NOT_FOUND;
+}
+
+/* The entries below link (a table, level > 0) in va order from base:
+ * leaves go to fn, tables are walked.  The link's count of present
+ * entries ends the scan at the last one, so a sparse table costs its
+ * entries, not 512 reads. */
+static int walk_user_table(const struct page_table_memory *mem, uint64_t link, int level,
+                           uintptr_t base, arch_mmu_walk_fn fn, void *ctx)
+{
+    const uint64_t *table = table_of(mem, link);
+    uint64_t left = (link & PTE_COUNT_MASK) / PTE_COUNT_ONE;
+    for (unsigned i = 0; i < PAGE_TABLE_ENTRIES && left; i++) {
+        uint64_t entry = table[i];
+        if (!(entry & PTE_PRESENT))
+            continue;
+        left--;
+        uintptr_t va = base + ((uintptr_t)i << (12 + 9 * level));
+        int stop;
+        if (level == 0)
+            stop = fn(ctx, va, entry & PTE_ADDR_MASK, leaf_flags(entry, 0));
+        else if (level == 1 && (entry & PTE_LARGE))
+            stop = fn(ctx, va, entry & PTE_LARGE_ADDR_MASK, leaf_flags(entry, 1));
+        else if (entry & PTE_LARGE)
+            continue;   /* a 1 GiB page: this file never makes one */
+        else
+            stop = walk_user_table(mem, entry, level - 1, va, fn, ctx);
+        if (stop)
+            return stop;
+    }
+    return 0;
+}
+
+int page_table_user_walk(const struct page_table_memory *mem, const struct vm_space *space,
+                         int (*fn)(void *ctx, uintptr_t va, uint64_t pa, unsigned flags),
+                         void *ctx)
+{
+    if (!space->root)
+        return 0;
+    const uint64_t *pml4 = page_table_at(mem, space->root);
+    for (unsigned i = 0; i < PAGE_TABLE_KERNEL_FIRST; i++) {
+        if (!(pml4[i] & PTE_PRESENT))
+            continue;
+        int stop = walk_user_table(mem, pml4[i], 2, (uintptr_t)i << 39, fn, ctx);
+        if (stop)
+            return stop;
+    }
+    return 0;
+}
+
+/* The kernel's walk only reads tables, through the direct map, so it
+ * needs no frame source of its own. */
+static const struct page_table_memory direct_map_reader = {
+    .alloc = NULL, .free = NULL, .window = KS_DIRECT_MAP_BASE, .ctx = NULL,
+};
+
+int arch_mmu_user_walk(const struct vm_space *space, arch_mmu_walk_fn fn, void *ctx)
+{
+    return page_table_user_walk(&direct_map_reader, space, fn, ctx);
 }

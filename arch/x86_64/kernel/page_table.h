@@ -67,6 +67,12 @@ int page_table_protect(const struct page_table_memory *mem, struct vm_space *spa
                        uintptr_t va, unsigned flags);
 int page_table_translate(const struct page_table_memory *mem, const struct vm_space *space,
                          uintptr_t va, phys_addr_t *pa, unsigned *flags);
+/* Call fn for every page mapped in space's user half, lowest address
+ * first (a 2 MiB page once, with VM_LARGE); a nonzero return stops the
+ * walk and is returned.  fn must not change the tables. */
+int page_table_user_walk(const struct page_table_memory *mem, const struct vm_space *space,
+                         int (*fn)(void *ctx, uintptr_t va, uint64_t pa, unsigned flags),
+                         void *ctx);
 
 /* True for the user half [0, VM_USER_TOP) and the kernel half; false
  * for the non-canonical hole between them (48-bit addresses). */

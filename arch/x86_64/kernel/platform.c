@@ -15,9 +15,24 @@
 #include "kestrel/qemu_exit.h"
 #include "mmu.h"
 #include "pic.h"
+#include "smp.h"
 #include "vga.h"
 
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
+
+void arch_interrupts_poll(void)
+{
+    /* STI takes effect after the next instruction: the NOP is the
+     * window in which pending interrupts arrive (SDM Vol. 2B, STI).  The
+     * jump matters under emulation: QEMU's TCG looks for interrupts only
+     * between translated blocks, and a jump ends one inside the window. */
+    __asm__ volatile("sti; nop; jmp 1f; 1: cli" ::: "memory");
+}
+
+int arch_cpu_run_idle(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+    return smp_post_idle_work(cpu, fn, arg);
+}
 
 void arch_cpu_init(void)
 {

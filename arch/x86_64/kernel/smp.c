@@ -17,7 +17,8 @@
  *
  * Each AP gets a kernel stack and three IST stacks (vm_kstack_alloc), its
  * own GDT and TSS, the shared IDT, the boot CPU's CR0/CR4/EFER/PAT, its
- * local APIC, and its struct percpu in the GS base.  It prints its line
+ * struct percpu in the GS base, the user-mode set-up (arch_user_init_cpu,
+ * which the boot CPU has run first) and its local APIC.  It prints its line
  * and only then sets online, so the boot CPU (which waits for it) never
  * prints at the same time.  It then idles in HLT, running any work posted
  * by smp_post_idle_work (smp_ipi.c) between interrupts.  Every wait is bounded: a CPU that does not
@@ -26,6 +27,7 @@
  * Boot CPU, once, interrupts off, after arch_platform_init.
  */
 #include "acpi/acpi.h"
+#include <stddef.h>
 #include "arch.h"
 #include "cpu.h"
 #include "init/boot.h"
@@ -35,9 +37,7 @@
 #include "msr.h"
 #include "smp.h"
 
-#define MSR_EFER        0xC0000080u
 #define MSR_PAT         0x277u
-#define MSR_GS_BASE     0xC0000101u
 #define PTE_PRESENT     0x1ull
 #define PTE_WRITE       0x2ull
 #define PTE_LARGE       0x80ull
@@ -80,7 +80,11 @@ struct percpu *smp_this_cpu(void)
 
 unsigned arch_cpu_id(void)
 {
-    return smp_this_cpu()->index;
+    if (!gs_ready)
+        return 0;
+    unsigned index;
+    __asm__ volatile("movl %%gs:%c1, %0" : "=r"(index) : "i"(offsetof(struct percpu, index)));
+    return index;
 }
 
 unsigned arch_cpu_count(void)
@@ -123,6 +127,7 @@ static __attribute__((noreturn)) void ap_entry(void *arg)
         ist_top[i] = cpu->ist[i].top;
     gdt_init_cpu(&cpu->tables, ist_top);
     set_gs_base(cpu);
+    arch_user_init_cpu();
     int err = lapic_init_ap(boot_state.acpi);
     if (err < 0 || lapic_id() != cpu->apic_id) {
         kerror("smp: CPU %u (APIC id %u): local APIC unusable (error %d, id %u)\n",

@@ -13,6 +13,7 @@
 #define KESTREL_ARCH_X86_64_SMP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "gdt.h"
 #include "regs.h"
@@ -31,6 +32,10 @@
 
 struct percpu {
     struct percpu *self;             /* GS:0, so GS-relative reads find the block */
+    /* Read by the SYSCALL entry (syscall.asm) at the offsets below. */
+    uintptr_t kernel_stack_top;      /* running thread's kernel stack (arch_set_kernel_stack) */
+    uint64_t user_rsp_scratch;       /* user RSP for the entry's first instructions only */
+    void *tss_rsp0;                  /* this CPU's TSS.RSP0 slot (unaligned: packed TSS) */
     unsigned index;                  /* 0 = boot CPU, then MADT order */
     uint32_t apic_id;
     bool online;                     /* set once by the CPU itself (release) */
@@ -55,6 +60,14 @@ struct percpu {
     struct vm_kstack ist[GDT_IST_COUNT];
     struct gdt_cpu_tables tables;
 };
+
+/* Offsets the assembly uses (syscall.asm repeats them as equ). */
+#define PERCPU_KERNEL_STACK_TOP 8
+#define PERCPU_USER_RSP_SCRATCH 16
+_Static_assert(offsetof(struct percpu, kernel_stack_top) == PERCPU_KERNEL_STACK_TOP,
+               "syscall.asm: percpu kernel_stack_top");
+_Static_assert(offsetof(struct percpu, user_rsp_scratch) == PERCPU_USER_RSP_SCRATCH,
+               "syscall.asm: percpu user_rsp_scratch");
 
 extern struct percpu smp_cpus[SMP_MAX_CPUS];
 extern unsigned smp_cpu_total;       /* CPUs with a block (online or tried) */

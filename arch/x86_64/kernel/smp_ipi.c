@@ -43,15 +43,14 @@
 static int call_lock;
 static int tlb_lock;
 static uintptr_t tlb_va;
+static size_t tlb_pages;       /* pages from tlb_va to drop */
 static uint32_t tlb_pending;   /* CPUs yet to acknowledge (count) */
 static bool stop_requested;
 static unsigned stop_count;    /* CPUs halted by the panic stop */
 
 void smp_poll_interrupts(void)
 {
-    /* STI takes effect after the next instruction: the NOP is the window
-     * in which pending interrupts arrive. */
-    __asm__ volatile("sti; nop; cli" ::: "memory");
+    arch_interrupts_poll();
 }
 
 static bool lock_take(int *lock, uint64_t end)
@@ -98,11 +97,27 @@ static void on_reply(unsigned vector, void *ctx)
     __atomic_add_fetch(&smp_this_cpu()->reply_count, 1, __ATOMIC_RELEASE);
 }
 
+/* Drop pages translations from va, or all of them: toggling CR4.PGE
+ * flushes global entries too (SDM Vol. 3A, 4.10.4.1). */
+static void tlb_drop(uintptr_t va, size_t pages)
+{
+    if (pages == ARCH_TLB_ALL) {
+        uint64_t cr4;
+        __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(1ull << 7)) : "memory");
+        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+        return;
+    }
+    for (size_t i = 0; i < pages; i++)
+        arch_mmu_invalidate_page(va + i * 4096u);
+}
+
 static void on_tlb(unsigned vector, void *ctx)
 {
     (void)vector;
     (void)ctx;
-    arch_mmu_invalidate_page(__atomic_load_n(&tlb_va, __ATOMIC_ACQUIRE));
+    tlb_drop(__atomic_load_n(&tlb_va, __ATOMIC_ACQUIRE),
+             __atomic_load_n(&tlb_pages, __ATOMIC_ACQUIRE));
     smp_this_cpu()->tlb_count++;
     __atomic_sub_fetch(&tlb_pending, 1, __ATOMIC_RELEASE);
 }
@@ -199,26 +214,37 @@ int arch_cpu_call(unsigned cpu, void (*fn)(void *arg), void *arg)
 
 int arch_tlb_shootdown(uintptr_t va)
 {
-    arch_mmu_invalidate_page(va);
-    unsigned others = arch_cpu_count() - 1;
-    if (others == 0)
+    return arch_tlb_shootdown_range(va, 1, ~0ull);
+}
+
+int arch_tlb_shootdown_range(uintptr_t va, size_t pages, uint64_t cpus)
+{
+    tlb_drop(va, pages);
+    unsigned me = arch_cpu_id();
+    cpus &= ~(1ull << me);
+    bool any = false;
+    for (unsigned cpu = 0; cpu < smp_cpu_total && cpu < 64; cpu++)
+        any |= ((cpus >> cpu) & 1u) && arch_cpu_online(cpu);
+    if (!any || pages == 0)
         return 0;
     uint64_t end = smp_now_ns() + SMP_IPI_TIMEOUT_NS;
     if (!lock_take(&tlb_lock, end))
         return -KS_ERR_FAULT;
-    unsigned me = arch_cpu_id(), sent = 0;
+    unsigned sent = 0, wanted = 0;
     __atomic_store_n(&tlb_va, va, __ATOMIC_RELEASE);
+    __atomic_store_n(&tlb_pages, pages, __ATOMIC_RELEASE);
     __atomic_store_n(&tlb_pending, 0, __ATOMIC_RELEASE);
-    for (unsigned cpu = 0; cpu < smp_cpu_total; cpu++) {
-        if (cpu == me || !arch_cpu_online(cpu))
+    for (unsigned cpu = 0; cpu < smp_cpu_total && cpu < 64; cpu++) {
+        if (!((cpus >> cpu) & 1u) || !arch_cpu_online(cpu))
             continue;
+        wanted++;
         __atomic_add_fetch(&tlb_pending, 1, __ATOMIC_ACQ_REL);
         if (send(cpu, SMP_VECTOR_TLB) == 0)
             sent++;
         else
             __atomic_sub_fetch(&tlb_pending, 1, __ATOMIC_ACQ_REL);
     }
-    int err = sent == others ? 0 : -KS_ERR_FAULT;
+    int err = sent == wanted ? 0 : -KS_ERR_FAULT;
     while (__atomic_load_n(&tlb_pending, __ATOMIC_ACQUIRE)) {
         if (smp_now_ns() >= end) {
             err = -KS_ERR_FAULT;
@@ -227,8 +253,8 @@ int arch_tlb_shootdown(uintptr_t va)
         smp_poll_interrupts();
     }
     if (err < 0)
-        kerror("smp: TLB shootdown of 0x%llx not acknowledged by every CPU\n",
-               (unsigned long long)va);
+        kerror("smp: TLB shootdown of 0x%llx (%llu pages) not acknowledged by every CPU\n",
+               (unsigned long long)va, (unsigned long long)pages);
     lock_drop(&tlb_lock);
     return err;
 }

@@ -15,5 +15,10 @@
 #define KS_ERR_NO_MEMORY         5 /* no frame, page or object could be allocated */
 #define KS_ERR_EXISTS            6 /* the slot is taken (an address already mapped) */
 #define KS_ERR_NOT_OWNER         7 /* the caller does not own what it tried to release */
+#define KS_ERR_NOT_SUPPORTED     8 /* no such call or operation */
+#define KS_ERR_TIMED_OUT         9 /* a wait ran out of time */
+#define KS_ERR_AGAIN            10 /* the state changed: look again (futex value) */
+#define KS_ERR_BUSY             11 /* someone else is already doing it */
+#define KS_ERR_DENIED           12 /* not allowed (a limit or a missing right) */
 
 #endif /* KESTREL_ABI_ERRORS_H */

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kestrel system calls (ABI): numbers, argument conventions and the
+ * structures they read or write.  Userspace includes this header
+ * unchanged (initrd/lib), so it uses only fixed-width types.
+ *
+ * Calling convention (x86_64, SYSCALL): the number in RAX, arguments in
+ * RDI, RSI, RDX, R10, R8, R9; the result in RAX.  RCX and R11 are
+ * clobbered (the CPU uses them); every other register is preserved.  A
+ * result >= 0 is success (a value or a count), a negative result is the
+ * negative of a KS_ERR_* code of kestrel/errors.h.  An unknown number
+ * returns -KS_ERR_NOT_SUPPORTED.  Every pointer argument is checked: one
+ * outside the user half, a range that wraps or crosses into the kernel
+ * half, or memory that is not mapped with the access the call needs gets
+ * -KS_ERR_FAULT and changes nothing; the kernel never faults on it.
+ *
+ * Timeouts are nanoseconds relative to the call: KS_TIMEOUT_POLL (0)
+ * never blocks, KS_TIMEOUT_INFINITE waits for ever.  A wait that runs
+ * out returns -KS_ERR_TIMED_OUT.
+ */
+#ifndef KESTREL_ABI_SYSCALL_H
+#define KESTREL_ABI_SYSCALL_H
+
+#include <stdint.h>
+#include "kestrel/errors.h"
+
+#define KS_TIMEOUT_POLL      0ull
+#define KS_TIMEOUT_INFINITE  (~0ull)
+
+/* Scheduling priorities: 0 lowest .. 255 highest.  A new process's first
+ * thread runs at KS_PRIORITY_DEFAULT; a thread may give itself or a
+ * thread of its process any priority up to its process's limit
+ * (KS_PRIORITY_MAX_USER). */
+#define KS_PRIORITY_LEVELS   256
+#define KS_PRIORITY_DEFAULT  100
+#define KS_PRIORITY_MAX_USER 200
+#define KS_PRIORITY_INHERIT  (-1)  /* thread_create: the creator's priority */
+
+/* Limits of the calls below. */
+#define KS_LOG_WRITE_MAX     4096u  /* bytes per log_write */
+#define KS_PATH_MAX          256u   /* bytes of a path, with its NUL */
+#define KS_ARGV_MAX          32u    /* arguments of a spawned program */
+#define KS_ARG_BYTES_MAX     4096u  /* their bytes, NULs included */
+#define KS_NAME_LEN          32u    /* process name field, NUL-padded */
+#define KS_THREAD_STACK_SIZE (64u * 1024u)  /* a created thread's stack */
+
+enum ks_syscall {
+    KS_SYS_NULL = 0,            /* () -> 0: the cheapest round trip */
+    KS_SYS_LOG_WRITE,           /* (const char *buf, size_t len) -> len */
+    KS_SYS_EXIT,                /* (int status): end the process; no return */
+    KS_SYS_YIELD,               /* () -> 0: to the next thread of equal priority */
+    KS_SYS_SLEEP,               /* (uint64_t ns) -> 0 after at least ns */
+    KS_SYS_CLOCK,               /* () -> monotonic nanoseconds since boot */
+    KS_SYS_THREAD_CREATE,       /* (entry, arg, int priority, uint64_t cpu_mask)
+                                   -> thread id; entry(arg) runs on a new
+                                   stack of KS_THREAD_STACK_SIZE with a guard
+                                   page below; cpu_mask 0 = any CPU */
+    KS_SYS_THREAD_EXIT,         /* (int64_t value): end this thread; no return.
+                                   The last thread's exit ends the process
+                                   with status value. */
+    KS_SYS_THREAD_JOIN,         /* (tid, int64_t *value, uint64_t timeout)
+                                   -> 0; frees the thread; a thread can be
+                                   joined once, not itself */
+    KS_SYS_FUTEX_WAIT,          /* (const uint32_t *addr, uint32_t expected,
+                                   uint64_t timeout) -> 0 when woken,
+                                   -KS_ERR_AGAIN when *addr != expected */
+    KS_SYS_FUTEX_WAKE,          /* (const uint32_t *addr, uint32_t count)
+                                   -> threads woken */
+    KS_SYS_PROCESS_INFO,        /* (int64_t pid or 0 = self,
+                                   struct ks_process_info *out) -> 0 */
+    KS_SYS_THREAD_INFO,         /* (tid or 0 = self, struct ks_thread_info *out) */
+    KS_SYS_THREAD_SET_PRIORITY, /* (tid or 0 = self, int priority) -> 0 */
+    KS_SYS_THREAD_SET_AFFINITY, /* (tid or 0 = self, uint64_t cpu_mask) -> 0;
+                                   moves the thread at once */
+    KS_SYS_MEM_INFO,            /* (struct ks_mem_info *out) -> 0 */
+    KS_SYS_SPAWN,               /* (const char *path, const char *const *argv,
+                                   uint32_t argc) -> pid of a new process
+                                   running the initramfs file at path.
+                                   Provisional: capability-based process
+                                   creation replaces it. */
+    KS_SYS_WAIT,                /* (pid, struct ks_exit_status *out,
+                                   uint64_t timeout) -> 0 once the child
+                                   has ended; reaps it.  Children only. */
+    KS_SYS_COUNT
+};
+
+/* How a process ended. */
+enum ks_exit_reason {
+    KS_EXIT_NORMAL = 1,         /* exit() or its last thread's exit */
+    KS_EXIT_FAULT  = 2,         /* a CPU exception in user mode killed it */
+    KS_EXIT_KILLED = 3          /* killed by the kernel (e.g. out of memory) */
+};
+
+struct ks_exit_status {
+    int64_t pid;
+    uint32_t reason;            /* enum ks_exit_reason */
+    int32_t status;             /* KS_EXIT_NORMAL: the exit status */
+    uint32_t fault_vector;      /* KS_EXIT_FAULT: the exception vector */
+    uint32_t fault_error;       /*   and its error code */
+    uint64_t fault_rip;         /*   where it happened */
+    uint64_t fault_address;     /*   the address (page faults), else 0 */
+    int64_t fault_tid;          /*   the thread */
+};
+
+struct ks_process_info {
+    int64_t pid;
+    int64_t parent;             /* 0 for the first process */
+    char name[KS_NAME_LEN];     /* the program's file name */
+    uint32_t threads;           /* live threads */
+    uint32_t reserved;
+    uint64_t user_pages;        /* pages mapped in its address space */
+};
+
+enum ks_thread_state {
+    KS_THREAD_READY = 1,
+    KS_THREAD_RUNNING,
+    KS_THREAD_BLOCKED,
+    KS_THREAD_DEAD
+};
+
+struct ks_thread_info {
+    int64_t tid;
+    int64_t pid;
+    uint32_t state;             /* enum ks_thread_state */
+    int32_t priority;
+    uint32_t cpu;               /* CPU it runs or last ran on */
+    uint32_t reserved;
+    uint64_t cpu_mask;          /* allowed CPUs (bit n = CPU n); all ones = any */
+    uint64_t switches;          /* times it was switched in */
+    uint64_t run_ns;            /* time spent running */
+};
+
+struct ks_mem_info {
+    uint64_t page_size;
+    uint64_t total_frames;      /* usable RAM the kernel manages */
+    uint64_t free_frames;
+    uint32_t cpus;              /* CPUs online */
+    uint32_t reserved;
+};
+
+/* What a new process finds at its initial stack pointer (16-byte
+ * aligned): argc, then argv[0..argc-1], a NULL, then a pointer to a
+ * struct ks_start_info; the strings and the block sit above. */
+#define KS_START_INFO_MAGIC 0x4b53544152543031ull  /* "KSTART01" */
+
+struct ks_start_info {
+    uint64_t magic;
+    int64_t pid;
+    int64_t tid;
+    uint64_t page_size;
+    uint64_t stack_base;        /* lowest mapped byte of the main stack */
+    uint64_t stack_size;
+    uint32_t cpus;              /* CPUs online at start */
+    uint32_t reserved;
+    uint64_t cycles_khz;        /* the cycle counter's (RDTSC) rate; 0 unknown */
+};
+
+#endif /* KESTREL_ABI_SYSCALL_H */

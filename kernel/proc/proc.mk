@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: MIT
+# Processes' user halves (kernel/proc/): the host unit test of the user
+# program validation links the pure ELF check only.
+UNIT_DEPS_test_elf_user := kernel/proc/elf_user.c

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Process system calls: null, log write, exit, process and memory info,
+ * spawn and wait.  Kernel lock held except for the lockless null call.
+ */
+#include "arch.h"
+#include "debug/kprintf.h"
+#include "kestrel/errors.h"
+#include "kestrel/syscall.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
+#include "proc/process.h"
+#include "proc/thread.h"
+#include "sched/sched.h"
+#include "syscall/handlers.h"
+#include "syscall/syscall.h"
+
+/* Under the kernel lock, so one of each serves every CPU. */
+static char log_buffer[KS_LOG_WRITE_MAX];
+static char spawn_path[KS_PATH_MAX];
+static char spawn_bytes[KS_ARG_BYTES_MAX];
+static const char *spawn_argv[KS_ARGV_MAX];
+
+static struct process *self(void)
+{
+    return sched_current()->process;
+}
+
+SYSCALL_HANDLER(sys_null)
+{
+    SYSCALL_UNUSED6();
+    return 0;
+}
+
+SYSCALL_HANDLER(sys_log_write)
+{
+    (void)a2; (void)a3; (void)a4; (void)a5;
+    if (a1 > KS_LOG_WRITE_MAX)
+        return -KS_ERR_INVALID_ARGUMENT;
+    if (copy_from_user(log_buffer, a0, a1) < 0)
+        return -KS_ERR_FAULT;
+    kinfo("%.*s", (int)a1, log_buffer);
+    return (int64_t)a1;
+}
+
+SYSCALL_HANDLER(sys_exit)
+{
+    (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+    struct process *p = self();
+    struct ks_exit_status status = { .pid = p->pid, .reason = KS_EXIT_NORMAL,
+                                     .status = (int32_t)a0 };
+    process_end(p, &status);
+    thread_exit_current((int64_t)(int32_t)a0);
+}
+
+SYSCALL_HANDLER(sys_process_info)
+{
+    (void)a2; (void)a3; (void)a4; (void)a5;
+    struct process *p = a0 == 0 ? self() : process_find((int64_t)a0);
+    if (!p)
+        return -KS_ERR_NOT_FOUND;
+    struct ks_process_info info;
+    process_info(p, &info);
+    return copy_to_user(a1, &info, sizeof(info));
+}
+
+SYSCALL_HANDLER(sys_mem_info)
+{
+    (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+    struct pmm_stats stats;
+    vm_kstack_reclaim();  /* settle deferred frees: the count is exact */
+    pmm_get_stats(&stats);
+    struct ks_mem_info info = {
+        .page_size = PAGE_SIZE, .total_frames = stats.total_frames,
+        .free_frames = pmm_free_count(), .cpus = arch_cpu_count(),
+    };
+    return copy_to_user(a0, &info, sizeof(info));
+}
+
+/* argv from user memory into spawn_argv / spawn_bytes. */
+static int copy_argv(uint64_t user_argv, uint32_t argc)
+{
+    size_t used = 0;
+    for (uint32_t i = 0; i < argc; i++) {
+        uint64_t ptr;
+        if (copy_from_user(&ptr, user_argv + i * sizeof(uint64_t), sizeof(ptr)) < 0)
+            return -KS_ERR_FAULT;
+        int64_t len = copy_string_from_user(spawn_bytes + used, ptr, sizeof(spawn_bytes) - used);
+        if (len < 0)
+            return (int)len;
+        spawn_argv[i] = spawn_bytes + used;
+        used += (size_t)len + 1;
+    }
+    return 0;
+}
+
+SYSCALL_HANDLER(sys_spawn)
+{
+    (void)a3; (void)a4; (void)a5;
+    if (a2 > KS_ARGV_MAX)
+        return -KS_ERR_INVALID_ARGUMENT;
+    int64_t len = copy_string_from_user(spawn_path, a0, sizeof(spawn_path));
+    if (len < 0)
+        return len;
+    int err = copy_argv(a1, (uint32_t)a2);
+    if (err < 0)
+        return err;
+    int64_t pid;
+    err = process_spawn(spawn_path, spawn_argv, (uint32_t)a2, self(), &pid);
+    return err < 0 ? err : pid;
+}
+
+SYSCALL_HANDLER(sys_wait)
+{
+    (void)a3; (void)a4; (void)a5;
+    struct ks_exit_status status = { 0 };
+    /* A bad pointer is refused before anything is reaped. */
+    if (copy_to_user(a1, &status, sizeof(status)) < 0)
+        return -KS_ERR_FAULT;
+    int err = process_wait(self(), (int64_t)a0, &status, a2);
+    if (err < 0)
+        return err;
+    return copy_to_user(a1, &status, sizeof(status));
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System call dispatch and user-memory copies; see syscall.h.  The
+ * table maps each number of kestrel/syscall.h to its handler and says
+ * whether it runs without the kernel lock (calls that touch no shared
+ * kernel state).  Handlers live in sys_*.c.
+ */
+#include "arch.h"
+#include "kestrel/errors.h"
+#include "kestrel/syscall.h"
+#include "mm/vm.h"
+#include "sched/kernel_lock.h"
+#include "sched/sched.h"
+#include "syscall/handlers.h"
+#include "syscall/syscall.h"
+
+struct syscall_entry {
+    syscall_handler_t fn;
+    bool lockless;
+};
+
+static const struct syscall_entry table[KS_SYS_COUNT] = {
+    [KS_SYS_NULL] = { sys_null, true },
+    [KS_SYS_LOG_WRITE] = { sys_log_write, false },
+    [KS_SYS_EXIT] = { sys_exit, false },
+    [KS_SYS_YIELD] = { sys_yield, false },
+    [KS_SYS_SLEEP] = { sys_sleep, false },
+    [KS_SYS_CLOCK] = { sys_clock, true },
+    [KS_SYS_THREAD_CREATE] = { sys_thread_create, false },
+    [KS_SYS_THREAD_EXIT] = { sys_thread_exit, false },
+    [KS_SYS_THREAD_JOIN] = { sys_thread_join, false },
+    [KS_SYS_FUTEX_WAIT] = { sys_futex_wait, false },
+    [KS_SYS_FUTEX_WAKE] = { sys_futex_wake, false },
+    [KS_SYS_PROCESS_INFO] = { sys_process_info, false },
+    [KS_SYS_THREAD_INFO] = { sys_thread_info, false },
+    [KS_SYS_THREAD_SET_PRIORITY] = { sys_thread_set_priority, false },
+    [KS_SYS_THREAD_SET_AFFINITY] = { sys_thread_set_affinity, false },
+    [KS_SYS_MEM_INFO] = { sys_mem_info, false },
+    [KS_SYS_SPAWN] = { sys_spawn, false },
+    [KS_SYS_WAIT] = { sys_wait, false },
+};
+
+int64_t syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                         uint64_t a4, uint64_t a5, uint64_t number)
+{
+    if (number >= KS_SYS_COUNT)
+        return -KS_ERR_NOT_SUPPORTED;
+    const struct syscall_entry *e = &table[number];
+    if (e->lockless)
+        return e->fn(a0, a1, a2, a3, a4, a5);
+    kernel_lock();
+    int64_t result = e->fn(a0, a1, a2, a3, a4, a5);
+    sched_leave_kernel();
+    return result;
+}
+
+static bool user_range_ok(uint64_t addr, size_t len)
+{
+    return addr <= VM_USER_TOP && len <= VM_USER_TOP - addr;
+}
+
+int copy_from_user(void *dst, uint64_t user_src, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!user_range_ok(user_src, len))
+        return -KS_ERR_FAULT;
+    return arch_copy_from_user(dst, (const void *)(uintptr_t)user_src, len);
+}
+
+int copy_to_user(uint64_t user_dst, const void *src, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!user_range_ok(user_dst, len))
+        return -KS_ERR_FAULT;
+    return arch_copy_to_user((void *)(uintptr_t)user_dst, src, len);
+}
+
+int64_t copy_string_from_user(char *dst, uint64_t user_src, size_t max)
+{
+    /* A byte at a time would cost a fault-checked copy per byte; copy up
+     * to the end of each page instead and look for the NUL. */
+    size_t done = 0;
+    while (done < max) {
+        uint64_t at = user_src + done;
+        size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+        if (chunk > max - done)
+            chunk = max - done;
+        int err = copy_from_user(dst + done, at, chunk);
+        if (err < 0)
+            return err;
+        for (size_t i = 0; i < chunk; i++)
+            if (dst[done + i] == 0)
+                return (int64_t)(done + i);
+        done += chunk;
+    }
+    return -KS_ERR_INVALID_ARGUMENT;
+}
