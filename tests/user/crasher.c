@@ -18,6 +18,8 @@
  *                                  thread sleeps
  *   exit-42                        a normal exit with status 42
  *   thread-exit-7                  the only thread exits with value 7
+ *   syscall-fuzz                   20,000 system calls with random numbers
+ *                                  and hostile arguments, then exit 0
  *
  * Exit status 2 when the argument is missing or unknown, 3 when the
  * fault did not happen.
@@ -91,6 +93,69 @@ static int fault_in_thread(void)
     return 3;
 }
 
+/* Arguments a hostile program would pick: edges of the user half, the
+ * kernel half, non-canonical addresses, our own stack and data, small
+ * and huge numbers, and random bits. */
+static uint64_t fuzz_state = 0x2545F4914F6CDD1Dull;
+static uint64_t fuzz_random(void)
+{
+    fuzz_state ^= fuzz_state << 13;
+    fuzz_state ^= fuzz_state >> 7;
+    fuzz_state ^= fuzz_state << 17;
+    return fuzz_state;
+}
+
+static uint64_t fuzz_argument(void)
+{
+    static uint8_t buffer[256];
+    uint64_t pick = fuzz_random();
+    switch (pick % 12) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return ~0ull;
+    case 3: return KERNEL_ADDRESS + (pick >> 40);
+    case 4: return 0x0000800000000000ull - (pick >> 56);
+    case 5: return 0x8000000000000000ull;
+    case 6: return (uintptr_t)buffer + (pick >> 56);
+    case 7: return (uintptr_t)&read_only_word;
+    case 8: return (uintptr_t)&pick;
+    case 9: return pick >> 48;
+    case 10: return 0x00007ffffffff000ull;
+    default: return pick;
+    }
+}
+
+static void fuzz_thread(void *arg)
+{
+    (void)arg;
+    ks_sys_thread_exit(0);
+}
+
+static int syscall_fuzz(void)
+{
+    for (unsigned i = 0; i < 20000; i++) {
+        uint64_t nr = fuzz_random() % (KS_SYS_COUNT + 4);
+        uint64_t a[6];
+        for (unsigned j = 0; j < 6; j++)
+            a[j] = fuzz_argument();
+        /* Calls that end this process, fill the log with whatever the
+         * arguments point at, or may wait for a long time are left to
+         * the targeted tests; timeouts are kept short. */
+        if (nr == KS_SYS_EXIT || nr == KS_SYS_THREAD_EXIT || nr == KS_SYS_LOG_WRITE)
+            continue;
+        if (nr == KS_SYS_SLEEP)
+            a[0] &= 0xffff;
+        /* Threads start somewhere real, so the run goes on to the end
+         * (a thread entering garbage would end it early with a fault). */
+        if (nr == KS_SYS_THREAD_CREATE)
+            a[0] = (uintptr_t)fuzz_thread;
+        if (nr == KS_SYS_THREAD_JOIN || nr == KS_SYS_FUTEX_WAIT || nr == KS_SYS_WAIT)
+            a[2] &= 0xffff;
+        ks_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+    return 0;
+}
+
 static int crash(const char *kind)
 {
     if (!strcmp(kind, "null-read"))
@@ -123,6 +188,8 @@ static int crash(const char *kind)
         return 42;
     else if (!strcmp(kind, "thread-exit-7"))
         ks_sys_thread_exit(7);
+    else if (!strcmp(kind, "syscall-fuzz"))
+        return syscall_fuzz();
     else
         return 2;
     return 3;

@@ -97,6 +97,23 @@ TEST(fault_in_second_thread_names_that_thread)
     CHECK(st.fault_tid > 0);
 }
 
+/* A program throwing 20,000 random system calls with hostile arguments
+ * at the kernel: the kernel (and this process) go on, the program ends
+ * one way or the other, and every frame it took comes back. */
+TEST(hostile_syscalls_leave_the_kernel_whole)
+{
+    struct ks_mem_info before, after;
+    CHECK_EQ(ks_sys_mem_info(&before), 0);
+    struct ks_exit_status st;
+    CHECK_EQ(run_crasher("syscall-fuzz", &st), 0);
+    CHECK_EQ(st.reason, KS_EXIT_NORMAL);
+    CHECK_EQ(st.status, 0);
+    CHECK_EQ(ks_sys_mem_info(&after), 0);
+    CHECK_EQ(after.free_frames, before.free_frames);
+    printf("usertest: syscall fuzz ended with reason %u status %d vector %u\n", st.reason,
+           st.status, st.fault_vector);
+}
+
 TEST(normal_exit_status_passes_through)
 {
     struct ks_exit_status st;
