@@ -120,4 +120,4 @@ help: ## list the targets
 	@echo "Kestrel $(VERSION): make [target] [CROSS=x86_64-elf-] [V=1]"
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
 	  awk 'BEGIN{FS=":.*## "}{printf "  %-14s %s\n", $$1, $$2}'
-	@echo "Kernel command line: ktest[=NAME] log=LEVEL break=POINT exit console=serial smp=N (docs/boot.md)"
+	@echo "Kernel command line: ktest[=NAME] usertest init=PATH log=LEVEL break=POINT exit console=serial smp=N (docs/boot.md)"

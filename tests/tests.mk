@@ -100,5 +100,5 @@ test-images: $(TEST_IMAGES) $(SCREEN_TEXT)
 test: $(UNIT_BINS) $(TEST_IMAGES) $(SCREEN_TEXT) $(ISO) $(DISK) ## run unit, in-kernel and boot tests; ends "N passed, N failed"
 	@tests/run-tests $(UNIT_BINS)
 
-bench: ## in-kernel benchmarks: instruction counts (-icount) and TCG ns; JSON in build/bench/
+bench: ## kernel and userspace benchmarks: instruction counts (-icount) and TCG ns; JSON in build/bench/
 	@tests/bench/run-bench

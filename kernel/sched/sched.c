@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scheduler; see sched.h.  One struct sched_cpu per online CPU holds
- * its run queue, its idle thread, what it runs now and the work recorded
- * for its next kernel exit.  Everything here runs under the kernel lock
+ * The scheduler's queues, pick and switch; see sched.h (the per-CPU
+ * start-up, idle loop and arch entries are in sched_cpu.c).  One struct
+ * sched_cpu per online CPU holds its run queue, its idle thread, what it
+ * runs now and the work recorded for its next kernel exit.  Everything here runs under the kernel lock
  * with interrupts off, except the flag writes interrupt handlers make
  * (need_resched, timer_pending), which are atomics read on the way out.
  *
@@ -23,42 +24,18 @@
 #include "sched/kernel_lock.h"
 #include "sched/runqueue.h"
 #include "sched/sched.h"
+#include "sched/sched_cpu.h"
 #include "time/timer.h"
 
-#define SCHED_MAX_CPUS   TIMER_MAX_CPUS
-#define SCHED_SLICE_NS   10000000ull   /* 10 ms round-robin slice */
 #define STEAL_SCAN_MAX   32u           /* entries an idle CPU looks at per victim */
 
-struct sched_cpu {
-    struct runqueue rq;
-    struct thread *current;
-    struct thread *prev;            /* switched away from; finished by the next */
-    struct thread idle;
-    union {
-        struct {
-            bool need_resched;      /* atomic: run the scheduler at kernel exit */
-            bool timer_pending;     /* atomic: run due timer events at kernel exit */
-        };
-        uint16_t work;              /* both at once, for the exit path's one test */
-    };
-    bool slice_expired;
-    struct timer_event slice;
-    uint64_t slice_end;
-    unsigned index;
-};
-
-static struct sched_cpu *cpus[SCHED_MAX_CPUS];
-static unsigned cpu_count;
-static bool running;
-
-static inline struct sched_cpu *this_cpu(void)
-{
-    return cpus[arch_cpu_id()];
-}
+struct sched_cpu *sched_cpus[SCHED_MAX_CPUS];
+unsigned sched_cpu_count;
+bool sched_started;
 
 bool sched_running(void)
 {
-    return __atomic_load_n(&running, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&sched_started, __ATOMIC_ACQUIRE);
 }
 
 struct thread *sched_current(void)
@@ -76,7 +53,7 @@ void sched_note_timer(void)
 
 static bool cpu_allowed(const struct thread *t, unsigned cpu)
 {
-    return cpu < 64 && ((t->cpu_mask >> cpu) & 1u) && cpu < cpu_count && cpus[cpu];
+    return cpu < 64 && ((t->cpu_mask >> cpu) & 1u) && cpu < sched_cpu_count && sched_cpus[cpu];
 }
 
 static bool cpu_is_idle(const struct sched_cpu *c)
@@ -86,7 +63,7 @@ static bool cpu_is_idle(const struct sched_cpu *c)
 
 /* ---- the slice timer ---- */
 
-static void slice_fired(struct timer_event *event, void *arg)
+void sched_slice_fired(struct timer_event *event, void *arg)
 {
     (void)event;
     struct sched_cpu *c = arg;
@@ -110,20 +87,12 @@ static inline void slice_update(struct sched_cpu *c)
 
 /* ---- switching ---- */
 
-/* Runs on the stack of the thread switched to, right after the switch:
- * what the previous thread left behind. */
-static inline void finish_switch(struct thread *prev)
-{
-    if (__builtin_expect(prev->state == KS_THREAD_DEAD && !prev->reaped, 0))
-        thread_reap(prev);
-}
-
 static inline struct thread *thread_of_ksp(uintptr_t *ksp)
 {
     return (struct thread *)((char *)ksp - __builtin_offsetof(struct thread, ksp));
 }
 
-static void switch_to(struct sched_cpu *c, struct thread *next)
+void sched_switch_to(struct sched_cpu *c, struct thread *next)
 {
     struct thread *prev = c->current;
     if (prev == next) {
@@ -152,7 +121,7 @@ static void switch_to(struct sched_cpu *c, struct thread *next)
     c->current = next;
     c->prev = prev;
     slice_update(c);
-    finish_switch(thread_of_ksp(arch_context_switch(&prev->ksp, next->ksp)));
+    sched_finish_switch(thread_of_ksp(arch_context_switch(&prev->ksp, next->ksp)));
 }
 
 static struct thread *take(struct runqueue *rq, struct thread *t)
@@ -165,8 +134,8 @@ static struct thread *take(struct runqueue *rq, struct thread *t)
 /* A thread another CPU has queued and this one may run. */
 static struct thread *steal(struct sched_cpu *me)
 {
-    for (unsigned i = 1; i < cpu_count; i++) {
-        struct sched_cpu *victim = cpus[(me->index + i) % cpu_count];
+    for (unsigned i = 1; i < sched_cpu_count; i++) {
+        struct sched_cpu *victim = sched_cpus[(me->index + i) % sched_cpu_count];
         if (!victim || victim->rq.count == 0)
             continue;
         unsigned looked = 0;
@@ -183,7 +152,7 @@ static struct thread *steal(struct sched_cpu *me)
     return NULL;
 }
 
-static struct thread *pick_next(struct sched_cpu *c)
+struct thread *sched_pick_next(struct sched_cpu *c)
 {
     struct rq_link *l = runqueue_peek(&c->rq);
     if (l)
@@ -209,7 +178,7 @@ static void reschedule(struct sched_cpu *c)
 {
     struct thread *cur = c->current;
     if (cur->idle || cur->state != KS_THREAD_RUNNING) {
-        switch_to(c, pick_next(c));
+        sched_switch_to(c, sched_pick_next(c));
         return;
     }
     if (cur->kill)
@@ -221,12 +190,12 @@ static void reschedule(struct sched_cpu *c)
         /* Its affinity moved: queue it where it may run.  The kernel
          * lock keeps that CPU from taking it until this switch is done. */
         sched_ready(cur);
-        switch_to(c, pick_next(c));
+        sched_switch_to(c, sched_pick_next(c));
         return;
     }
     if (preempt || rotate) {
         enqueue(c, cur, preempt);  /* a preempted thread keeps its turn */
-        switch_to(c, pick_next(c));
+        sched_switch_to(c, sched_pick_next(c));
         return;
     }
     slice_update(c);
@@ -235,7 +204,7 @@ static void reschedule(struct sched_cpu *c)
 /* Do the work recorded for this CPU, then leave the kernel lock.  The
  * thread may be switched away and come back on another CPU, so the CPU
  * is looked up again each round. */
-static void leave_kernel(void)
+static inline void leave_kernel(void)
 {
     struct sched_cpu *c = this_cpu();
     if (__builtin_expect(!__atomic_load_n(&c->work, __ATOMIC_ACQUIRE) && !c->current->kill, 1)) {
@@ -270,31 +239,31 @@ void sched_leave_kernel(void)
 uint64_t sched_cpus_running(const struct process *p)
 {
     uint64_t mask = 0;
-    for (unsigned cpu = 0; cpu < cpu_count; cpu++)
-        if (cpus[cpu] && cpus[cpu]->current->process == p)
+    for (unsigned cpu = 0; cpu < sched_cpu_count; cpu++)
+        if (sched_cpus[cpu] && sched_cpus[cpu]->current->process == p)
             mask |= 1ull << cpu;
     return mask;
 }
 
 void sched_kick(unsigned cpu)
 {
-    if (cpu >= cpu_count || !cpus[cpu])
+    if (cpu >= sched_cpu_count || !sched_cpus[cpu])
         return;
-    __atomic_store_n(&cpus[cpu]->need_resched, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&sched_cpus[cpu]->need_resched, true, __ATOMIC_RELEASE);
     if (cpu != arch_cpu_id())
         (void)arch_ipi_reschedule(cpu);
 }
 
 static unsigned choose_cpu(const struct thread *t)
 {
-    if (cpu_allowed(t, t->cpu) && cpu_is_idle(cpus[t->cpu]))
+    if (cpu_allowed(t, t->cpu) && cpu_is_idle(sched_cpus[t->cpu]))
         return t->cpu;
-    for (unsigned cpu = 0; cpu < cpu_count; cpu++)
-        if (cpu_allowed(t, cpu) && cpu_is_idle(cpus[cpu]))
+    for (unsigned cpu = 0; cpu < sched_cpu_count; cpu++)
+        if (cpu_allowed(t, cpu) && cpu_is_idle(sched_cpus[cpu]))
             return cpu;
     if (cpu_allowed(t, t->cpu))
         return t->cpu;
-    for (unsigned cpu = 0; cpu < cpu_count; cpu++)
+    for (unsigned cpu = 0; cpu < sched_cpu_count; cpu++)
         if (cpu_allowed(t, cpu))
             return cpu;
     return 0;
@@ -302,7 +271,7 @@ static unsigned choose_cpu(const struct thread *t)
 
 void sched_ready(struct thread *t)
 {
-    struct sched_cpu *c = cpus[choose_cpu(t)];
+    struct sched_cpu *c = sched_cpus[choose_cpu(t)];
     enqueue(c, t, false);
     struct thread *cur = c->current;
     if (cur->idle || t->priority > cur->priority)
@@ -346,7 +315,7 @@ int64_t sched_block(uint64_t timeout_ns)
             return err;
         }
     }
-    switch_to(c, pick_next(c));
+    sched_switch_to(c, sched_pick_next(c));
     return cur->wake_result;
 }
 
@@ -382,7 +351,7 @@ void sched_yield(void)
         take(&c->rq, next);
         enqueue(c, cur, false);
     }
-    switch_to(c, next);
+    sched_switch_to(c, next);
 }
 
 void sched_exit_current(void)
@@ -390,14 +359,14 @@ void sched_exit_current(void)
     struct sched_cpu *c = this_cpu();
     if (timer_event_queued(&c->current->timeout))
         timer_cancel(&c->current->timeout);
-    switch_to(c, pick_next(c));
+    sched_switch_to(c, sched_pick_next(c));
     panic("sched: a dead thread was switched back in");
 }
 
 void sched_remove(struct thread *t)
 {
     if (t->queued) {
-        runqueue_remove(&cpus[t->cpu]->rq, &t->link, t->priority);
+        runqueue_remove(&sched_cpus[t->cpu]->rq, &t->link, t->priority);
         t->queued = false;
     } else if (t->state == KS_THREAD_RUNNING) {
         sched_kick(t->cpu);
@@ -407,7 +376,7 @@ void sched_remove(struct thread *t)
 void sched_set_priority(struct thread *t, unsigned priority)
 {
     if (t->queued) {
-        struct sched_cpu *c = cpus[t->cpu];
+        struct sched_cpu *c = sched_cpus[t->cpu];
         runqueue_remove(&c->rq, &t->link, t->priority);
         t->queued = false;
         t->priority = (uint8_t)priority;
@@ -423,140 +392,10 @@ void sched_set_affinity(struct thread *t, uint64_t cpu_mask)
 {
     t->cpu_mask = cpu_mask;
     if (t->queued && !cpu_allowed(t, t->cpu)) {
-        runqueue_remove(&cpus[t->cpu]->rq, &t->link, t->priority);
+        runqueue_remove(&sched_cpus[t->cpu]->rq, &t->link, t->priority);
         t->queued = false;
         sched_ready(t);
     } else if (t->state == KS_THREAD_RUNNING && !cpu_allowed(t, t->cpu)) {
         sched_kick(t->cpu);
     }
-}
-
-/* ---- the arch's entries ---- */
-
-void sched_thread_start(void)
-{
-    /* A new thread's first switch lands in the arch's trampoline, which
-     * has no return value to pass on: the CPU remembers who it left. */
-    finish_switch(this_cpu()->prev);
-    leave_kernel();
-}
-
-void sched_exit_to_user(void)
-{
-    struct sched_cpu *c = this_cpu();
-    if (!__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
-        !__atomic_load_n(&c->timer_pending, __ATOMIC_ACQUIRE) &&
-        !__atomic_load_n(&c->current->kill, __ATOMIC_ACQUIRE))
-        return;
-    kernel_lock();
-    leave_kernel();
-}
-
-void sched_user_fault(const struct arch_user_fault *f)
-{
-    kernel_lock();
-    struct thread *t = sched_current();
-    struct process *p = t->process;
-    if (!p)
-        panic("sched: user fault with no user thread (%s at 0x%llx)", f->name,
-              (unsigned long long)f->rip);
-    kerror("fault: process %lld (%s) thread %lld: %s%s%s at rip 0x%llx, address 0x%llx, "
-           "error 0x%llx: process killed\n", (long long)p->pid, p->name, (long long)t->tid,
-           f->name, f->detail && f->detail[0] ? ", " : "", f->detail ? f->detail : "",
-           (unsigned long long)f->rip, (unsigned long long)f->address,
-           (unsigned long long)f->error_code);
-    struct ks_exit_status status = {
-        .pid = p->pid, .reason = KS_EXIT_FAULT, .status = -1,
-        .fault_vector = f->vector, .fault_error = (uint32_t)f->error_code,
-        .fault_rip = f->rip, .fault_address = f->address, .fault_tid = t->tid,
-    };
-    process_end(p, &status);
-    thread_exit_current(-1);
-}
-
-/* ---- start-up ---- */
-
-static void idle_init(struct sched_cpu *c, unsigned index)
-{
-    runqueue_init(&c->rq);
-    c->index = index;
-    c->idle = (struct thread){ .idle = true, .state = KS_THREAD_RUNNING, .cpu = index,
-                               .cpu_mask = 1ull << index, .tid = -(int64_t)index - 1,
-                               .stack_slot = -1 };
-    rq_list_init(&c->idle.link);
-    rq_list_init(&c->idle.process_link);
-    c->current = &c->idle;
-    timer_event_init(&c->slice, slice_fired, c);
-}
-
-int sched_init(void)
-{
-    unsigned n = arch_cpu_possible();
-    if (n > SCHED_MAX_CPUS)
-        n = SCHED_MAX_CPUS;
-    int err = timer_init_cpus(n);
-    if (err == 0)
-        err = thread_init();
-    if (err < 0)
-        return err;
-    for (unsigned i = 0; i < n; i++) {
-        if (!arch_cpu_online(i))
-            continue;
-        cpus[i] = kmalloc(sizeof(struct sched_cpu));
-        if (!cpus[i])
-            return -KS_ERR_NO_MEMORY;
-        idle_init(cpus[i], i);
-    }
-    cpu_count = n;
-    return 0;
-}
-
-/* Racy peeks, made without the lock: a miss is caught because whoever
- * queues work here also interrupts this CPU. */
-static bool idle_has_work(struct sched_cpu *c)
-{
-    return __atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) ||
-           __atomic_load_n(&c->timer_pending, __ATOMIC_ACQUIRE) ||
-           __atomic_load_n(&c->rq.count, __ATOMIC_ACQUIRE) != 0;
-}
-
-/* Each CPU's idle thread: run what is ready, else halt.  It holds the
- * kernel lock except while halted. */
-static __attribute__((noreturn)) void idle_loop(void *arg)
-{
-    (void)arg;
-    arch_timer_init_cpu();
-    kernel_lock();
-    for (;;) {
-        struct sched_cpu *c = this_cpu();
-        if (__atomic_exchange_n(&c->timer_pending, false, __ATOMIC_ACQ_REL))
-            timer_run_expired();
-        __atomic_store_n(&c->need_resched, false, __ATOMIC_RELEASE);
-        struct thread *next = pick_next(c);
-        if (next != &c->idle) {
-            switch_to(c, next);
-            continue;
-        }
-        kernel_unlock();
-        /* Interrupts that bring no work for this CPU (TLB shootdowns,
-         * another CPU's calls) do not make it compete for the lock. */
-        do
-            arch_wait_for_interrupt();
-        while (!idle_has_work(c));
-        kernel_lock();
-    }
-}
-
-static void ap_enter(void *arg)
-{
-    idle_loop(arg);
-}
-
-void sched_start(void)
-{
-    __atomic_store_n(&running, true, __ATOMIC_RELEASE);
-    for (unsigned i = 1; i < cpu_count; i++)
-        if (cpus[i] && arch_cpu_run_idle(i, ap_enter, NULL) < 0)
-            kerror("sched: CPU %u did not take its idle thread\n", i);
-    idle_loop(NULL);
 }
