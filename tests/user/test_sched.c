@@ -135,3 +135,65 @@ TEST(created_threads_run_where_their_mask_says)
     CHECK_EQ(ks_thread_join(&t, &cpu), 0);
     CHECK_EQ(cpu, last);
 }
+
+/* Work stealing.  Y (CPUs 0 and 1, below our priority) is queued on
+ * CPU 0, where we keep running and so never give way to it; X holds
+ * CPU 1 until told to stop.  When X ends, CPU 1 has nothing of its own
+ * and must take Y from CPU 0's queue.  We spin (never block) until Y
+ * says where it ran, or give up after two seconds. */
+struct steal_state {
+    volatile uint32_t stop_x;
+    volatile uint32_t y_ran;
+    volatile uint32_t y_cpu;
+};
+
+static int64_t steal_holder(void *p)
+{
+    struct steal_state *s = p;
+    while (!s->stop_x)
+        ks_cpu_relax();
+    return 0;
+}
+
+static int64_t steal_target(void *p)
+{
+    struct steal_state *s = p;
+    struct ks_thread_info info;
+    if (ks_sys_thread_info(0, &info) == 0)
+        s->y_cpu = info.cpu;
+    __atomic_store_n(&s->y_ran, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+TEST(an_idle_cpu_steals_queued_work)
+{
+    if (ks_cpu_count() < 2) {
+        printf("usertest: an_idle_cpu_steals_queued_work: one CPU, nothing to steal from\n");
+        return;
+    }
+    static struct steal_state s;
+    s = (struct steal_state){ 0 };
+    CHECK_EQ(ks_sys_thread_set_affinity(0, 1), 0);
+    struct ks_thread x, y;
+    CHECK(ks_thread_create(&x, steal_holder, &s, KS_PRIORITY_DEFAULT, 2) > 0);
+    /* Let X take CPU 1 before Y is placed. */
+    struct ks_thread_info info;
+    uint64_t deadline = ks_clock_ns() + 2000 * NS_PER_MS;
+    do
+        CHECK_EQ(ks_sys_thread_info(x.tid, &info), 0);
+    while (info.state != KS_THREAD_RUNNING && ks_clock_ns() < deadline);
+    CHECK_EQ(info.state, KS_THREAD_RUNNING);
+    CHECK(ks_thread_create(&y, steal_target, &s, KS_PRIORITY_DEFAULT - 10, 3) > 0);
+    CHECK_EQ(ks_sys_thread_info(y.tid, &info), 0);
+    CHECK_EQ(info.cpu, 0);      /* queued behind us: CPU 1 was busy */
+    s.stop_x = 1;
+    deadline = ks_clock_ns() + 2000 * NS_PER_MS;
+    while (!__atomic_load_n(&s.y_ran, __ATOMIC_ACQUIRE) && ks_clock_ns() < deadline)
+        ks_cpu_relax();
+    uint32_t ran = s.y_ran;
+    CHECK_EQ(ks_thread_join(&x, NULL), 0);
+    CHECK_EQ(ks_thread_join(&y, NULL), 0);
+    CHECK_EQ(ran, 1);           /* it ran while we never stopped: not on CPU 0 */
+    CHECK_EQ(s.y_cpu, 1);
+    CHECK_EQ(ks_sys_thread_set_affinity(0, all_cpus_mask()), 0);
+}
