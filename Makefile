@@ -98,6 +98,7 @@ include kernel/kernel.mk
 -include $(wildcard kernel/time/*.mk)
 -include $(wildcard kernel/sched/*.mk)
 -include $(wildcard kernel/proc/*.mk)
+-include $(wildcard kernel/cap/*.mk)
 include initrd/user.mk
 include initrd/initrd.mk
 include tests/user/user-tests.mk

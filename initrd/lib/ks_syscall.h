@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kestrel/handle.h"
 #include "kestrel/syscall.h"
 
 static inline int64_t ks_syscall6(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -144,6 +145,46 @@ static inline int64_t ks_sys_spawn(const char *path, const char *const *argv, ui
 static inline int64_t ks_sys_wait(int64_t pid, struct ks_exit_status *out, uint64_t timeout_ns)
 {
     return ks_syscall3(KS_SYS_WAIT, (uint64_t)pid, KS_ARG(out), timeout_ns);
+}
+
+/* Handles (kestrel/handle.h) and notifications. */
+static inline int64_t ks_sys_handle_close(ks_handle_t handle)
+{
+    return ks_syscall3(KS_SYS_HANDLE_CLOSE, (uint64_t)handle, 0, 0);
+}
+
+/* A new handle to the same object with rights (a subset), or -KS_ERR_*. */
+static inline int64_t ks_sys_handle_duplicate(ks_handle_t handle, uint32_t rights)
+{
+    return ks_syscall3(KS_SYS_HANDLE_DUPLICATE, (uint64_t)handle, rights, 0);
+}
+
+/* 0 when every derived handle is gone, -KS_ERR_AGAIN: call again. */
+static inline int64_t ks_sys_handle_revoke(ks_handle_t handle)
+{
+    return ks_syscall3(KS_SYS_HANDLE_REVOKE, (uint64_t)handle, 0, 0);
+}
+
+static inline int64_t ks_sys_handle_info(ks_handle_t handle, struct ks_handle_info *out)
+{
+    return ks_syscall3(KS_SYS_HANDLE_INFO, (uint64_t)handle, KS_ARG(out), 0);
+}
+
+static inline int64_t ks_sys_notification_create(void)
+{
+    return ks_syscall0(KS_SYS_NOTIFICATION_CREATE);
+}
+
+static inline int64_t ks_sys_notification_signal(ks_handle_t handle, uint64_t bits)
+{
+    return ks_syscall3(KS_SYS_NOTIFICATION_SIGNAL, (uint64_t)handle, bits, 0);
+}
+
+/* 0 and *bits (taken and cleared); timeout_ns KS_TIMEOUT_POLL polls. */
+static inline int64_t ks_sys_notification_wait(ks_handle_t handle, uint64_t timeout_ns,
+                                               uint64_t *bits)
+{
+    return ks_syscall3(KS_SYS_NOTIFICATION_WAIT, (uint64_t)handle, timeout_ns, KS_ARG(bits));
 }
 
 #endif /* KS_SYSCALL_H */

@@ -89,6 +89,7 @@ static struct process *process_alloc(const char *path, struct process *parent)
     p->parent = parent;
     p->state = PROCESS_ALIVE;
     name_from_path(p->name, path);
+    handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     rq_list_init(&p->threads);
     wait_queue_init(&p->child_waiters);
     rq_list_insert_before(&all_processes, &p->all_link);
@@ -153,6 +154,7 @@ int process_spawn(const char *path, const char *const *argv, uint32_t argc,
     if (err == 0)
         err = thread_create(p, entry, sp, 0, 0, KS_PRIORITY_DEFAULT, ~0ull, &t);
     if (err < 0) {
+        handle_table_fini(&p->handles);
         user_space_release(&p->space);
         vm_space_fini(&p->space);
         process_free(p);
@@ -210,6 +212,7 @@ void process_thread_died(struct process *p)
     }
     if (p->state == PROCESS_ALIVE)
         return;  /* not reached: the last thread's exit ends it */
+    handle_table_fini(&p->handles);
     user_space_release(&p->space);
     vm_space_fini(&p->space);
     p->state = PROCESS_ZOMBIE;

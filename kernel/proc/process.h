@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "cap/handle.h"
 #include "kestrel/syscall.h"
 #include "mm/vm.h"
 #include "proc/thread.h"
@@ -27,6 +28,7 @@ enum process_state {
 /* Limits until per-process quotas arrive with capabilities. */
 #define PROCESS_MAX_THREADS 1024u
 #define PROCESS_MAX         256u
+#define PROCESS_MAX_HANDLES 1024u
 
 struct process {
     int64_t pid;
@@ -34,6 +36,7 @@ struct process {
     char name[KS_NAME_LEN];
     uint8_t state;                /* enum process_state */
     struct vm_space space;
+    struct handle_table handles;  /* everything it may touch */
     struct rq_link threads;       /* every thread object (thread.process_link) */
     uint32_t thread_objects;      /* on that list */
     uint32_t live_threads;        /* not DEAD */

@@ -34,6 +34,13 @@ SYSCALL_HANDLER(sys_thread_set_affinity);
 SYSCALL_HANDLER(sys_mem_info);
 SYSCALL_HANDLER(sys_spawn);
 SYSCALL_HANDLER(sys_wait);
+SYSCALL_HANDLER(sys_handle_close);
+SYSCALL_HANDLER(sys_handle_duplicate);
+SYSCALL_HANDLER(sys_handle_revoke);
+SYSCALL_HANDLER(sys_handle_info);
+SYSCALL_HANDLER(sys_notification_create);
+SYSCALL_HANDLER(sys_notification_signal);
+SYSCALL_HANDLER(sys_notification_wait);
 
 /* Unused arguments of a handler. */
 #define SYSCALL_UNUSED6() (void)a0; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5

@@ -38,6 +38,13 @@ static const struct syscall_entry table[KS_SYS_COUNT] = {
     [KS_SYS_MEM_INFO] = { sys_mem_info, false },
     [KS_SYS_SPAWN] = { sys_spawn, false },
     [KS_SYS_WAIT] = { sys_wait, false },
+    [KS_SYS_HANDLE_CLOSE] = { sys_handle_close, false },
+    [KS_SYS_HANDLE_DUPLICATE] = { sys_handle_duplicate, false },
+    [KS_SYS_HANDLE_REVOKE] = { sys_handle_revoke, false },
+    [KS_SYS_HANDLE_INFO] = { sys_handle_info, false },
+    [KS_SYS_NOTIFICATION_CREATE] = { sys_notification_create, false },
+    [KS_SYS_NOTIFICATION_SIGNAL] = { sys_notification_signal, false },
+    [KS_SYS_NOTIFICATION_WAIT] = { sys_notification_wait, false },
 };
 
 int64_t syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -151,6 +151,8 @@ static int syscall_fuzz(void)
             a[0] = (uintptr_t)fuzz_thread;
         if (nr == KS_SYS_THREAD_JOIN || nr == KS_SYS_FUTEX_WAIT || nr == KS_SYS_WAIT)
             a[2] &= 0xffff;
+        if (nr == KS_SYS_NOTIFICATION_WAIT)
+            a[1] &= 0xffff;
         ks_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
     return 0;

@@ -20,5 +20,7 @@
 #define KS_ERR_AGAIN            10 /* the state changed: look again (futex value) */
 #define KS_ERR_BUSY             11 /* someone else is already doing it */
 #define KS_ERR_DENIED           12 /* not allowed (a limit or a missing right) */
+#define KS_ERR_BAD_HANDLE       13 /* no such handle: never made, closed, or revoked */
+#define KS_ERR_WRONG_TYPE       14 /* the handle names another kind of object */
 
 #endif /* KESTREL_ABI_ERRORS_H */

@@ -81,6 +81,24 @@ enum ks_syscall {
     KS_SYS_WAIT,                /* (pid, struct ks_exit_status *out,
                                    uint64_t timeout) -> 0 once the child
                                    has ended; reaps it.  Children only. */
+    /* Handles (kestrel/handle.h). */
+    KS_SYS_HANDLE_CLOSE,        /* (handle) -> 0 */
+    KS_SYS_HANDLE_DUPLICATE,    /* (handle, uint32_t rights) -> a new handle to
+                                   the same object with those rights (a subset
+                                   of the source's; needs KS_RIGHT_DUPLICATE),
+                                   derived from the source */
+    KS_SYS_HANDLE_REVOKE,       /* (handle) -> 0 once every handle derived from
+                                   it (in any process) is gone; -KS_ERR_AGAIN
+                                   when a bounded batch was removed and more
+                                   remain: call again.  Needs KS_RIGHT_MANAGE */
+    KS_SYS_HANDLE_INFO,         /* (handle, struct ks_handle_info *out) -> 0 */
+    KS_SYS_NOTIFICATION_CREATE, /* () -> a handle with KS_RIGHTS_ALL */
+    KS_SYS_NOTIFICATION_SIGNAL, /* (handle, uint64_t bits) -> 0: OR the bits
+                                   in, wake a waiter.  Needs KS_RIGHT_SIGNAL */
+    KS_SYS_NOTIFICATION_WAIT,   /* (handle, uint64_t timeout, uint64_t *bits)
+                                   -> 0 with the bits set so far, which are
+                                   cleared; waits while none are set
+                                   (timeout 0: poll).  Needs KS_RIGHT_WAIT */
     KS_SYS_COUNT
 };
 

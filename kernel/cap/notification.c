@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Notifications; see notification.h.  Kernel lock held throughout.
+ *
+ * A signal does not hand its bits to the thread it wakes: the bits stay
+ * in the word and the woken thread takes whatever is set when it runs.
+ * So a poll or a second waiter that runs first may take them, and the
+ * woken thread then simply waits out the rest of its time; no bit is
+ * ever delivered twice or lost.  The one way a woken thread can leave
+ * without taking the bits is its own death (its process is ending): it
+ * then passes the wake on to the next waiter, so bits set while other
+ * threads wait never sit unseen.
+ */
+#include "arch.h"
+#include "cap/notification.h"
+#include "debug/panic.h"
+#include "kestrel/errors.h"
+#include "kestrel/syscall.h"
+#include "mm/heap.h"
+#include "sched/sched.h"
+
+static void notification_destroy(struct kobject *obj)
+{
+    struct notification *n = notification_of(obj);
+    /* Every waiter holds a reference: the last one cannot go while a
+     * thread still sits on the list. */
+    if (!rq_list_empty(&n->waiters.head))
+        panic("notification %llu destroyed with threads waiting", (unsigned long long)obj->id);
+    kfree(n);
+}
+
+int notification_create(struct notification **out)
+{
+    struct notification *n = kmalloc(sizeof(*n));
+    if (!n)
+        return -KS_ERR_NO_MEMORY;
+    kobject_init(&n->obj, KS_OBJECT_NOTIFICATION, notification_destroy);
+    n->bits = 0;
+    wait_queue_init(&n->waiters);
+    *out = n;
+    return 0;
+}
+
+void notification_signal(struct notification *n, uint64_t bits)
+{
+    if (bits == 0)
+        return;
+    n->bits |= bits;
+    wait_queue_wake(&n->waiters, 1, 0);
+}
+
+/* A woken thread leaves without the bits: let the next waiter have them. */
+static void pass_wake_on(struct notification *n)
+{
+    if (n->bits != 0)
+        wait_queue_wake(&n->waiters, 1, 0);
+}
+
+/* What is left of timeout_ns since start; 0 once it has run out. */
+static uint64_t time_left(uint64_t start, uint64_t timeout_ns)
+{
+    if (timeout_ns == KS_TIMEOUT_INFINITE)
+        return KS_TIMEOUT_INFINITE;
+    uint64_t waited = arch_time_ns() - start;
+    return waited >= timeout_ns ? 0 : timeout_ns - waited;
+}
+
+int notification_wait(struct notification *n, uint64_t timeout_ns, uint64_t *bits_out)
+{
+    struct thread *self = sched_current();
+    uint64_t start = arch_time_ns();
+    for (;;) {
+        /* A thread being killed dies at its next kernel exit: bits it
+         * took now would be lost with it. */
+        if (self->kill) {
+            pass_wake_on(n);
+            return -KS_ERR_DENIED;
+        }
+        if (n->bits != 0) {
+            *bits_out = n->bits;
+            n->bits = 0;
+            return 0;
+        }
+        uint64_t left = time_left(start, timeout_ns);
+        if (left == 0)
+            return -KS_ERR_TIMED_OUT;
+        int64_t r = wait_queue_sleep(&n->waiters, left);
+        /* A timeout comes round the loop once more: bits signalled right
+         * at the deadline are still taken, and a timer that fired a
+         * little early only makes the thread wait the rest. */
+        if (r < 0 && r != -KS_ERR_TIMED_OUT) {
+            pass_wake_on(n);
+            return (int)r;
+        }
+    }
+}
