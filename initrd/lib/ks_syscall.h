@@ -111,9 +111,10 @@ static inline int64_t ks_sys_futex_wake(const uint32_t *addr, uint32_t count)
     return ks_syscall3(KS_SYS_FUTEX_WAKE, KS_ARG(addr), count, 0);
 }
 
-static inline int64_t ks_sys_process_info(int64_t pid, struct ks_process_info *out)
+/* process: a process handle (needs KS_RIGHT_READ), or 0 for the caller. */
+static inline int64_t ks_sys_process_info(ks_handle_t process, struct ks_process_info *out)
 {
-    return ks_syscall3(KS_SYS_PROCESS_INFO, (uint64_t)pid, KS_ARG(out), 0);
+    return ks_syscall3(KS_SYS_PROCESS_INFO, (uint64_t)process, KS_ARG(out), 0);
 }
 
 static inline int64_t ks_sys_thread_info(int64_t tid, struct ks_thread_info *out)
@@ -137,14 +138,27 @@ static inline int64_t ks_sys_mem_info(struct ks_mem_info *out)
     return ks_syscall3(KS_SYS_MEM_INFO, KS_ARG(out), 0, 0);
 }
 
+/* A process handle (READ, WAIT, MANAGE, DUPLICATE, TRANSFER) to the new
+ * process, or -KS_ERR_*.  Close it when done: an ended process is freed
+ * with its last handle. */
 static inline int64_t ks_sys_spawn(const char *path, const char *const *argv, uint32_t argc)
 {
     return ks_syscall3(KS_SYS_SPAWN, KS_ARG(path), KS_ARG(argv), argc);
 }
 
-static inline int64_t ks_sys_wait(int64_t pid, struct ks_exit_status *out, uint64_t timeout_ns)
+/* 0 and *out once the process has ended (any number of times; frees
+ * nothing).  Needs KS_RIGHT_WAIT. */
+static inline int64_t ks_sys_wait(ks_handle_t process, struct ks_exit_status *out,
+                                  uint64_t timeout_ns)
 {
-    return ks_syscall3(KS_SYS_WAIT, (uint64_t)pid, KS_ARG(out), timeout_ns);
+    return ks_syscall3(KS_SYS_WAIT, (uint64_t)process, KS_ARG(out), timeout_ns);
+}
+
+/* End the process with KS_EXIT_KILLED; 0 also when it had ended.  Needs
+ * KS_RIGHT_MANAGE. */
+static inline int64_t ks_sys_process_kill(ks_handle_t process)
+{
+    return ks_syscall3(KS_SYS_PROCESS_KILL, (uint64_t)process, 0, 0);
 }
 
 /* Handles (kestrel/handle.h) and notifications. */

@@ -9,6 +9,12 @@
  * switched away (thread_reap).  When the last thread is reaped,
  * process_thread_died frees the user memory: by then no CPU runs on the
  * process's page tables, since idle threads use the kernel's space.
+ *
+ * The process object outlives its memory: it is a kobject whose
+ * references are the kernel's (one, from spawn until the last thread is
+ * reaped), one per handle, and one per thread blocked in process_wait.
+ * So an ended process costs only its struct until every holder has let
+ * go, and nobody (no parent, no orphan rule) has to reap it.
  */
 #include "arch.h"
 #include "debug/kprintf.h"
@@ -21,7 +27,6 @@
 #include "proc/user_load.h"
 #include "sched/sched.h"
 
-static struct rq_link all_processes = { &all_processes, &all_processes };
 static unsigned process_count;
 static int64_t next_pid = 1;
 static void (*init_exit_hook)(const struct ks_exit_status *status);
@@ -31,17 +36,9 @@ void process_set_init_exit_hook(void (*hook)(const struct ks_exit_status *status
     init_exit_hook = hook;
 }
 
-static struct process *process_of_all(struct rq_link *l)
+static struct thread *thread_of_process_link(struct rq_link *l)
 {
-    return (struct process *)((char *)l - __builtin_offsetof(struct process, all_link));
-}
-
-struct process *process_find(int64_t pid)
-{
-    for (struct rq_link *l = all_processes.next; l != &all_processes; l = l->next)
-        if (process_of_all(l)->pid == pid)
-            return process_of_all(l);
-    return NULL;
+    return (struct thread *)((char *)l - __builtin_offsetof(struct thread, process_link));
 }
 
 int process_stack_slot_claim(struct process *p)
@@ -75,7 +72,24 @@ static void name_from_path(char *name, const char *path)
         name[i] = 0;
 }
 
-static struct process *process_alloc(const char *path, struct process *parent)
+/* Every thread object still on the list is reaped by now. */
+static void free_thread_objects(struct process *p)
+{
+    while (!rq_list_empty(&p->threads))
+        thread_free(thread_of_process_link(p->threads.next));
+}
+
+/* The last reference went: the memory is long gone, only the struct is
+ * left (and, after a failed spawn, nothing else). */
+static void process_destroy(struct kobject *obj)
+{
+    struct process *p = process_of(obj);
+    free_thread_objects(p);
+    process_count--;
+    kfree(p);
+}
+
+static struct process *process_alloc(const char *path, struct process *creator)
 {
     struct process *p = kmalloc(sizeof(*p));
     if (!p)
@@ -85,28 +99,27 @@ static struct process *process_alloc(const char *path, struct process *parent)
         kfree(p);
         return NULL;
     }
+    /* The creation reference is the kernel's, kept while p has threads. */
+    kobject_init(&p->obj, KS_OBJECT_PROCESS, process_destroy);
     p->pid = next_pid++;
-    p->parent = parent;
+    p->creator_pid = creator ? creator->pid : 0;
     p->state = PROCESS_ALIVE;
     name_from_path(p->name, path);
     handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     rq_list_init(&p->threads);
-    wait_queue_init(&p->child_waiters);
-    rq_list_insert_before(&all_processes, &p->all_link);
+    wait_queue_init(&p->waiters);
     process_count++;
     return p;
 }
 
-static void process_free(struct process *p)
+/* Give back what a process holds besides its struct: handles (which may
+ * free other objects, other ended processes among them) and memory. */
+static void process_release_resources(struct process *p)
 {
-    while (!rq_list_empty(&p->threads)) {
-        struct rq_link *l = p->threads.next;
-        thread_free((struct thread *)((char *)l -
-                                      __builtin_offsetof(struct thread, process_link)));
-    }
-    rq_list_unlink(&p->all_link);
-    process_count--;
-    kfree(p);
+    handle_table_fini(&p->handles);
+    user_space_release(&p->space);
+    vm_space_fini(&p->space);
+    p->state = PROCESS_ZOMBIE;
 }
 
 /* Build the user half: program, main stack, start frame. */
@@ -138,31 +151,57 @@ static int process_image(struct process *p, const char *path, const char *const 
     return user_stack_start_frame(&p->space, USER_MAIN_STACK_TOP, argv, argc, &info, sp);
 }
 
-int process_spawn(const char *path, const char *const *argv, uint32_t argc,
-                  struct process *parent, int64_t *pid_out)
+/* The common part of both spawns.  The handle (when into is not NULL)
+ * is installed before the main thread exists, so that every later step
+ * can still undo everything and the process never runs without it. */
+static int spawn(const char *path, const char *const *argv, uint32_t argc,
+                 struct process *creator, struct handle_table *into, int64_t *handle_out,
+                 struct process **out)
 {
     if (!path || argc > KS_ARGV_MAX)
         return -KS_ERR_INVALID_ARGUMENT;
     if (process_count >= PROCESS_MAX)
         return -KS_ERR_DENIED;
-    struct process *p = process_alloc(path, parent);
+    struct process *p = process_alloc(path, creator);
     if (!p)
         return -KS_ERR_NO_MEMORY;
     uintptr_t entry = 0, sp = 0;
     struct thread *t = NULL;
+    int64_t handle = 0;
     int err = process_image(p, path, argv, argc, &entry, &sp);
+    if (err == 0 && into)
+        err = handle_install(into, &p->obj, PROCESS_SPAWN_RIGHTS, 0, &handle);
     if (err == 0)
         err = thread_create(p, entry, sp, 0, 0, KS_PRIORITY_DEFAULT, ~0ull, &t);
     if (err < 0) {
-        handle_table_fini(&p->handles);
-        user_space_release(&p->space);
-        vm_space_fini(&p->space);
-        process_free(p);
+        if (handle)
+            (void)handle_close(into, handle);
+        process_release_resources(p);
+        kobject_unref(&p->obj);
         return err;
     }
-    *pid_out = p->pid;
+    if (handle_out)
+        *handle_out = handle;
+    *out = p;
     sched_ready(t);
     return 0;
+}
+
+int process_spawn(const char *path, const char *const *argv, uint32_t argc,
+                  struct process *creator, int64_t *pid_out)
+{
+    struct process *p;
+    int err = spawn(path, argv, argc, creator, NULL, NULL, &p);
+    if (err == 0)
+        *pid_out = p->pid;
+    return err;
+}
+
+int process_spawn_handle(const char *path, const char *const *argv, uint32_t argc,
+                         struct process *creator, int64_t *handle_out)
+{
+    struct process *p;
+    return spawn(path, argv, argc, creator, &creator->handles, handle_out, &p);
 }
 
 void process_end(struct process *p, const struct ks_exit_status *status)
@@ -173,8 +212,7 @@ void process_end(struct process *p, const struct ks_exit_status *status)
     p->exit = *status;
     p->exit.pid = p->pid;
     for (struct rq_link *l = p->threads.next; l != &p->threads; l = l->next) {
-        struct thread *t = (struct thread *)((char *)l -
-                                             __builtin_offsetof(struct thread, process_link));
+        struct thread *t = thread_of_process_link(l);
         if (t->state == KS_THREAD_DEAD)
             continue;
         t->kill = true;
@@ -187,79 +225,71 @@ void process_end(struct process *p, const struct ks_exit_status *status)
     }
 }
 
-/* Children lose their parent; those already ended go at once. */
-static void orphan_children(struct process *parent)
+void process_kill(struct process *p)
 {
-    struct rq_link *l = all_processes.next;
-    while (l != &all_processes) {
-        struct process *child = process_of_all(l);
-        l = l->next;
-        if (child->parent != parent)
-            continue;
-        child->parent = NULL;
-        if (child->state == PROCESS_ZOMBIE)
-            process_free(child);
-    }
+    struct ks_exit_status status = { .pid = p->pid, .reason = KS_EXIT_KILLED, .status = -1 };
+    process_end(p, &status);
 }
 
 void process_thread_died(struct process *p)
 {
-    for (struct rq_link *l = p->threads.next; l != &p->threads; l = l->next) {
-        struct thread *t = (struct thread *)((char *)l -
-                                             __builtin_offsetof(struct thread, process_link));
-        if (!t->reaped)
+    for (struct rq_link *l = p->threads.next; l != &p->threads; l = l->next)
+        if (!thread_of_process_link(l)->reaped)
             return;
-    }
-    if (p->state == PROCESS_ALIVE)
-        return;  /* not reached: the last thread's exit ends it */
-    handle_table_fini(&p->handles);
-    user_space_release(&p->space);
-    vm_space_fini(&p->space);
-    p->state = PROCESS_ZOMBIE;
-    orphan_children(p);
+    if (p->state != PROCESS_DYING)
+        return;  /* ALIVE is not reached: the last thread's exit ends it */
+    /* No thread of p can be joined any more: nobody is left to join. */
+    free_thread_objects(p);
+    process_release_resources(p);
     kinfo("process %lld (%s) ended: %s %d\n", (long long)p->pid, p->name,
           p->exit.reason == KS_EXIT_FAULT ? "fault, vector" : "status",
           p->exit.reason == KS_EXIT_FAULT ? (int)p->exit.fault_vector : (int)p->exit.status);
     if (p->pid == 1 && init_exit_hook)
         init_exit_hook(&p->exit);
-    if (p->parent)
-        wait_queue_wake(&p->parent->child_waiters, ~0u, 0);
-    else
-        process_free(p);
+    /* Waiters hold references of their own: the object stays for them
+     * even when the kernel's reference below was the last but theirs. */
+    wait_queue_wake(&p->waiters, ~0u, 0);
+    kobject_unref(&p->obj);
 }
 
 void process_info(const struct process *p, struct ks_process_info *out)
 {
     memset(out, 0, sizeof(*out));
     out->pid = p->pid;
-    out->parent = p->parent ? p->parent->pid : 0;
+    out->parent = p->creator_pid;
     memcpy(out->name, p->name, KS_NAME_LEN);
     out->threads = p->live_threads;
     out->user_pages = p->state == PROCESS_ZOMBIE ? 0 :
                       user_space_pages((struct vm_space *)&p->space);
 }
 
-int process_wait(struct process *self, int64_t pid, struct ks_exit_status *out,
-                 uint64_t timeout_ns)
+/* What is left of timeout_ns since start; 0 once it has run out. */
+static uint64_t time_left(uint64_t start, uint64_t timeout_ns)
 {
-    struct process *child = process_find(pid);
-    if (!child || child->parent != self)
-        return -KS_ERR_NOT_FOUND;
+    if (timeout_ns == KS_TIMEOUT_INFINITE)
+        return KS_TIMEOUT_INFINITE;
+    uint64_t waited = arch_time_ns() - start;
+    return waited >= timeout_ns ? 0 : timeout_ns - waited;
+}
+
+int process_wait(struct process *p, struct ks_exit_status *out, uint64_t timeout_ns)
+{
+    struct thread *self = sched_current();
     uint64_t start = arch_time_ns();
-    while (child->state != PROCESS_ZOMBIE) {
-        uint64_t waited = arch_time_ns() - start;
-        if (timeout_ns != KS_TIMEOUT_INFINITE && waited >= timeout_ns)
+    for (;;) {
+        if (p->state == PROCESS_ZOMBIE) {
+            *out = p->exit;
+            return 0;
+        }
+        if (self->kill)
+            return -KS_ERR_DENIED;
+        uint64_t left = time_left(start, timeout_ns);
+        if (left == 0)
             return -KS_ERR_TIMED_OUT;
-        uint64_t left = timeout_ns == KS_TIMEOUT_INFINITE ? timeout_ns : timeout_ns - waited;
-        int64_t r = wait_queue_sleep(&self->child_waiters, left);
+        int64_t r = wait_queue_sleep(&p->waiters, left);
+        /* A timeout goes round once more: an end right at the deadline
+         * still counts. */
         if (r < 0 && r != -KS_ERR_TIMED_OUT)
             return (int)r;
-        /* The child may have been reaped by another waiting thread. */
-        child = process_find(pid);
-        if (!child || child->parent != self)
-            return -KS_ERR_NOT_FOUND;
     }
-    *out = child->exit;
-    process_free(child);
-    return 0;
 }

@@ -1,12 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Processes: an address space, its threads, and (with the capability
- * work) its handle table.  A process ends when it calls exit, when its
- * last thread exits, or when a fault kills it: its other threads are
- * told to die, and when the last is gone its memory is given back.  The
- * process object stays (a zombie with its exit status) until its parent
- * waits for it, or at once when it has no parent left.
- * Kernel lock held for everything here.
+ * Processes: an address space, its threads and its handle table, held
+ * as a kernel object (struct kobject, KS_OBJECT_PROCESS) that userspace
+ * reaches only through process handles.  The pid is a number for logs
+ * and ks_process_info; it grants nothing.
+ *
+ * A process ends when it calls exit, when its last thread exits, when a
+ * fault kills it, or when a holder of a MANAGE handle kills it: its other
+ * threads are told to die, and when the last is gone its memory and its
+ * handles are given back and it becomes ENDED, keeping only its exit
+ * status for waiters.  The object itself is freed when its last
+ * reference goes: the kernel holds one while the process has threads,
+ * each handle holds one, and each thread blocked in process_wait holds
+ * one.
+ *
+ * Interface:
+ *   process_spawn         start a program; the first process (no handle)
+ *   process_spawn_handle  start a program and install a handle to it in
+ *                         the creator's table before it can run
+ *   process_of            the process a KS_OBJECT_PROCESS kobject heads
+ *   process_end           end it with a status (first call wins)
+ *   process_kill          end it with KS_EXIT_KILLED
+ *   process_wait          block until it has ended; its status
+ *   process_thread_died   the thread side's hook when a thread is reaped
+ *   process_info          fill a ks_process_info
+ *
+ * Locking: the kernel lock for everything here, fields included.
  */
 #ifndef KESTREL_PROC_PROCESS_H
 #define KESTREL_PROC_PROCESS_H
@@ -22,17 +41,24 @@
 enum process_state {
     PROCESS_ALIVE = 1,
     PROCESS_DYING,       /* ending: threads are leaving */
-    PROCESS_ZOMBIE       /* every thread gone, memory freed, status kept */
+    PROCESS_ZOMBIE       /* ended: every thread gone, memory freed, status kept */
 };
 
-/* Limits until per-process quotas arrive with capabilities. */
+/* Limits until per-process quotas arrive with capabilities.
+ * PROCESS_MAX counts process objects, ended ones still referenced
+ * included. */
 #define PROCESS_MAX_THREADS 1024u
 #define PROCESS_MAX         256u
 #define PROCESS_MAX_HANDLES 1024u
 
+/* Rights of the handle spawn returns. */
+#define PROCESS_SPAWN_RIGHTS (KS_RIGHT_READ | KS_RIGHT_WAIT | KS_RIGHT_MANAGE | \
+                              KS_RIGHT_DUPLICATE | KS_RIGHT_TRANSFER)
+
 struct process {
+    struct kobject obj;           /* first: handles name the process through it */
     int64_t pid;
-    struct process *parent;       /* NULL once the parent is gone */
+    int64_t creator_pid;          /* who spawned it (information only), 0 = the kernel */
     char name[KS_NAME_LEN];
     uint8_t state;                /* enum process_state */
     struct vm_space space;
@@ -42,29 +68,44 @@ struct process {
     uint32_t live_threads;        /* not DEAD */
     int64_t next_tid;
     struct ks_exit_status exit;   /* valid once DYING */
-    struct wait_queue child_waiters; /* threads in wait() for a child */
-    struct rq_link all_link;      /* in the list of every process */
+    struct wait_queue waiters;    /* threads in process_wait on this process */
     uint64_t stack_slots[USER_THREAD_STACK_SLOTS / 64]; /* bit set: slot in use */
 };
 
-/* Start the program at path in the initramfs as a new process (parent:
- * NULL for the first) with argv; *pid_out gets its pid.  Errors:
- * -KS_ERR_NOT_FOUND (no such file), -KS_ERR_CORRUPT (not a valid
+/* Start the program at path in the initramfs as a new process created
+ * by creator (NULL: the kernel) with argv; *pid_out gets its pid.  Only
+ * the kernel's reference keeps it: this is for the first process.
+ * Errors: -KS_ERR_NOT_FOUND (no such file), -KS_ERR_CORRUPT (not a valid
  * program; the reason is logged), -KS_ERR_NO_MEMORY, -KS_ERR_DENIED (too
  * many processes), -KS_ERR_INVALID_ARGUMENT. */
 int process_spawn(const char *path, const char *const *argv, uint32_t argc,
-                  struct process *parent, int64_t *pid_out);
+                  struct process *creator, int64_t *pid_out);
+/* As process_spawn, and a handle with PROCESS_SPAWN_RIGHTS in creator's
+ * table in *handle_out.  When no handle can be installed (-KS_ERR_DENIED
+ * at the table's limit, -KS_ERR_NO_MEMORY) nothing was started. */
+int process_spawn_handle(const char *path, const char *const *argv, uint32_t argc,
+                         struct process *creator, int64_t *handle_out);
+
+static inline struct process *process_of(struct kobject *obj)
+{
+    return (struct process *)((char *)obj - __builtin_offsetof(struct process, obj));
+}
+
 /* End p with the given status (first call wins); the caller's thread,
  * when it belongs to p, leaves at its next kernel exit. */
 void process_end(struct process *p, const struct ks_exit_status *status);
-/* A thread of p died: the last one frees the memory and makes p a
- * zombie (or frees it).  Called by thread_exit_current. */
+/* End p with reason KS_EXIT_KILLED, status -1 (nothing when it already
+ * ends). */
+void process_kill(struct process *p);
+/* A thread of p was reaped: the last one frees the memory and the
+ * handles, makes p ENDED, wakes its waiters and drops the kernel's
+ * reference.  Called by thread_reap. */
 void process_thread_died(struct process *p);
-struct process *process_find(int64_t pid);
 void process_info(const struct process *p, struct ks_process_info *out);
-/* Wait for child pid to end (timeout as in syscall.h) and reap it. */
-int process_wait(struct process *self, int64_t pid, struct ks_exit_status *out,
-                 uint64_t timeout_ns);
+/* Wait until p has ended (timeout as in syscall.h): 0 and *out.  The
+ * caller holds a reference to p across the call.  -KS_ERR_TIMED_OUT,
+ * -KS_ERR_DENIED when the calling thread is being killed. */
+int process_wait(struct process *p, struct ks_exit_status *out, uint64_t timeout_ns);
 /* A user thread-stack slot of p: claim one (-1 when all are taken) and
  * give it back. */
 int process_stack_slot_claim(struct process *p);

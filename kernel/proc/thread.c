@@ -4,6 +4,7 @@
  */
 #include "arch.h"
 #include "debug/kprintf.h"
+#include "ipc/endpoint.h"
 #include "kestrel/errors.h"
 #include "lib/string.h"
 #include "mm/heap.h"
@@ -170,6 +171,7 @@ void thread_exit_current(int64_t value)
                                          .status = (int32_t)value };
         process_end(p, &status);
     }
+    ipc_drop_reply();  /* a call it held gets -KS_ERR_PEER_GONE */
     wait_queue_wake(&t->joiners, ~0u, 0);
     sched_exit_current();
 }

@@ -23,8 +23,10 @@
 #include "time/timer_queue.h"
 
 struct process;
+struct ipc_transfer;
 
-/* A FIFO of blocked threads (a futex, a join, a wait for a child). */
+/* A FIFO of blocked threads (a futex, a join, a wait for a process, an
+ * endpoint, a notification). */
 struct wait_queue {
     struct rq_link head;
 };
@@ -56,6 +58,11 @@ struct thread {
     uint64_t switches;            /* times switched in */
     uint64_t run_ns;              /* time run so far */
     uint64_t run_start_ns;        /* when it was last switched in */
+    /* IPC (kernel/ipc/endpoint.c): the message of the IPC call it is
+     * inside (on its kernel stack; NULL outside one), and the caller it
+     * owes a reply (NULL: none; that caller clears it when it leaves). */
+    struct ipc_transfer *ipc_xfer;
+    struct thread *ipc_reply_to;
 };
 
 static inline struct thread *thread_of_link(struct rq_link *l)

@@ -41,6 +41,14 @@ SYSCALL_HANDLER(sys_handle_info);
 SYSCALL_HANDLER(sys_notification_create);
 SYSCALL_HANDLER(sys_notification_signal);
 SYSCALL_HANDLER(sys_notification_wait);
+SYSCALL_HANDLER(sys_process_kill);
+SYSCALL_HANDLER(sys_endpoint_create);
+SYSCALL_HANDLER(sys_handle_mint);
+SYSCALL_HANDLER(sys_ipc_send);
+SYSCALL_HANDLER(sys_ipc_recv);
+SYSCALL_HANDLER(sys_ipc_call);
+SYSCALL_HANDLER(sys_ipc_reply);
+SYSCALL_HANDLER(sys_ipc_reply_recv);
 
 /* Unused arguments of a handler. */
 #define SYSCALL_UNUSED6() (void)a0; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Process system calls: null, log write, exit, process and memory info,
- * spawn and wait.  Kernel lock held except for the lockless null call.
+ * spawn, wait and kill.  A process is named by a handle in the caller's
+ * table (KS_OBJECT_PROCESS); its pid grants nothing.  process_info takes
+ * 0 for the caller itself, the one process reachable without a handle.
+ * Each call decodes first (handle, type, rights, pointers) and only then
+ * acts, so a refused call changes nothing.
+ *
+ * Locking: the kernel lock (syscall.c) for all but the lockless null
+ * call; it also guards the handle tables looked up here.
  */
 #include "arch.h"
+#include "cap/handle.h"
 #include "debug/kprintf.h"
 #include "kestrel/errors.h"
 #include "kestrel/syscall.h"
@@ -53,12 +61,26 @@ SYSCALL_HANDLER(sys_exit)
     thread_exit_current((int64_t)(int32_t)a0);
 }
 
+/* The process handle names in the caller's table, with rights. */
+static int lookup_process(uint64_t handle, uint32_t rights, struct process **out)
+{
+    struct cap *cap;
+    int err = handle_lookup(&self()->handles, (int64_t)handle, KS_OBJECT_PROCESS, rights, &cap);
+    if (err < 0)
+        return err;
+    *out = process_of(cap->obj);
+    return 0;
+}
+
 SYSCALL_HANDLER(sys_process_info)
 {
     (void)a2; (void)a3; (void)a4; (void)a5;
-    struct process *p = a0 == 0 ? self() : process_find((int64_t)a0);
-    if (!p)
-        return -KS_ERR_NOT_FOUND;
+    struct process *p = self();
+    if (a0 != 0) {
+        int err = lookup_process(a0, KS_RIGHT_READ, &p);
+        if (err < 0)
+            return err;
+    }
     struct ks_process_info info;
     process_info(p, &info);
     return copy_to_user(a1, &info, sizeof(info));
@@ -105,20 +127,41 @@ SYSCALL_HANDLER(sys_spawn)
     int err = copy_argv(a1, (uint32_t)a2);
     if (err < 0)
         return err;
-    int64_t pid;
-    err = process_spawn(spawn_path, spawn_argv, (uint32_t)a2, self(), &pid);
-    return err < 0 ? err : pid;
+    int64_t handle;
+    err = process_spawn_handle(spawn_path, spawn_argv, (uint32_t)a2, self(), &handle);
+    return err < 0 ? err : handle;
 }
 
 SYSCALL_HANDLER(sys_wait)
 {
     (void)a3; (void)a4; (void)a5;
     struct ks_exit_status status = { 0 };
-    /* A bad pointer is refused before anything is reaped. */
+    /* A bad pointer is refused before anything else. */
     if (copy_to_user(a1, &status, sizeof(status)) < 0)
         return -KS_ERR_FAULT;
-    int err = process_wait(self(), (int64_t)a0, &status, a2);
+    struct process *p;
+    int err = lookup_process(a0, KS_RIGHT_WAIT, &p);
+    if (err < 0)
+        return err;
+    /* Our own reference: while this thread blocks, the handle may be
+     * closed by another thread, and the process end, and be freed. */
+    kobject_ref(&p->obj);
+    err = process_wait(p, &status, a2);
+    kobject_unref(&p->obj);
     if (err < 0)
         return err;
     return copy_to_user(a1, &status, sizeof(status));
+}
+
+SYSCALL_HANDLER(sys_process_kill)
+{
+    (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+    struct process *p;
+    int err = lookup_process(a0, KS_RIGHT_MANAGE, &p);
+    if (err < 0)
+        return err;
+    /* Killing one's own process is allowed: the caller leaves at its
+     * kernel exit like every other thread of it. */
+    process_kill(p);
+    return 0;
 }

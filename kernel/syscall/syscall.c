@@ -45,6 +45,14 @@ static const struct syscall_entry table[KS_SYS_COUNT] = {
     [KS_SYS_NOTIFICATION_CREATE] = { sys_notification_create, false },
     [KS_SYS_NOTIFICATION_SIGNAL] = { sys_notification_signal, false },
     [KS_SYS_NOTIFICATION_WAIT] = { sys_notification_wait, false },
+    [KS_SYS_PROCESS_KILL] = { sys_process_kill, false },
+    [KS_SYS_ENDPOINT_CREATE] = { sys_endpoint_create, false },
+    [KS_SYS_HANDLE_MINT] = { sys_handle_mint, false },
+    [KS_SYS_IPC_SEND] = { sys_ipc_send, false },
+    [KS_SYS_IPC_RECV] = { sys_ipc_recv, false },
+    [KS_SYS_IPC_CALL] = { sys_ipc_call, false },
+    [KS_SYS_IPC_REPLY] = { sys_ipc_reply, false },
+    [KS_SYS_IPC_REPLY_RECV] = { sys_ipc_reply_recv, false },
 };
 
 int64_t syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -20,6 +20,13 @@
  *   thread-exit-7                  the only thread exits with value 7
  *   syscall-fuzz                   20,000 system calls with random numbers
  *                                  and hostile arguments, then exit 0
+ *   sleep-forever                  sleeps until killed
+ *   spin-forever                   spins in user mode until killed
+ *   sleep-300ms                    sleeps 300 ms, then exits 0
+ *   wait-on-child                  spawns `crasher sleep-300ms` and waits
+ *                                  for it without a timeout; exits 0
+ *   leak-handles                   creates 600 notifications and duplicates
+ *                                  and exits 0 without closing any
  *
  * Exit status 2 when the argument is missing or unknown, 3 when the
  * fault did not happen.
@@ -149,11 +156,59 @@ static int syscall_fuzz(void)
          * (a thread entering garbage would end it early with a fault). */
         if (nr == KS_SYS_THREAD_CREATE)
             a[0] = (uintptr_t)fuzz_thread;
-        if (nr == KS_SYS_THREAD_JOIN || nr == KS_SYS_FUTEX_WAIT || nr == KS_SYS_WAIT)
+        if (nr == KS_SYS_THREAD_JOIN || nr == KS_SYS_FUTEX_WAIT || nr == KS_SYS_WAIT ||
+            nr == KS_SYS_IPC_SEND || nr == KS_SYS_IPC_RECV || nr == KS_SYS_IPC_CALL ||
+            nr == KS_SYS_IPC_REPLY_RECV)
             a[2] &= 0xffff;
         if (nr == KS_SYS_NOTIFICATION_WAIT)
             a[1] &= 0xffff;
         ks_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+    return 0;
+}
+
+static __attribute__((noreturn)) int sleep_forever(void)
+{
+    for (;;)
+        ks_sleep_ns(1000ull * 1000 * 1000);
+}
+
+static __attribute__((noreturn)) int spin_forever(void)
+{
+    for (volatile uint64_t n = 0;; n++)
+        ;
+}
+
+static int sleep_then_exit(uint64_t ms)
+{
+    ks_sleep_ns(ms * 1000 * 1000);
+    return 0;
+}
+
+/* Blocked in wait when the test kills it. */
+static int wait_on_child(void)
+{
+    const char *argv[] = { "bin/crasher", "sleep-300ms" };
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2);
+    if (child < 0)
+        return 4;
+    struct ks_exit_status status;
+    if (ks_sys_wait(child, &status, KS_TIMEOUT_INFINITE) < 0)
+        return 5;
+    return 0;
+}
+
+/* Handles left open at exit: the kernel must close them all (and free
+ * the objects) when the process ends. */
+static int leak_handles(void)
+{
+    for (unsigned i = 0; i < 300; i++) {
+        int64_t h = ks_sys_notification_create();
+        if (h < 0)
+            return 4;
+        if (ks_sys_handle_duplicate(h, KS_RIGHT_SIGNAL) < 0)
+            return 5;
+        ks_sys_notification_signal(h, 1);
     }
     return 0;
 }
@@ -192,6 +247,16 @@ static int crash(const char *kind)
         ks_sys_thread_exit(7);
     else if (!strcmp(kind, "syscall-fuzz"))
         return syscall_fuzz();
+    else if (!strcmp(kind, "sleep-forever"))
+        return sleep_forever();
+    else if (!strcmp(kind, "spin-forever"))
+        return spin_forever();
+    else if (!strcmp(kind, "sleep-300ms"))
+        return sleep_then_exit(300);
+    else if (!strcmp(kind, "wait-on-child"))
+        return wait_on_child();
+    else if (!strcmp(kind, "leak-handles"))
+        return leak_handles();
     else
         return 2;
     return 3;

@@ -5,7 +5,8 @@
  * across the top of the user half, an unmapped page, read-only memory
  * for an output) gets -KS_ERR_FAULT and changes nothing; bad lengths,
  * priorities and CPU masks get -KS_ERR_INVALID_ARGUMENT; unknown numbers
- * -KS_ERR_NOT_SUPPORTED; ids that name nothing -KS_ERR_NOT_FOUND.
+ * -KS_ERR_NOT_SUPPORTED; thread ids that name nothing -KS_ERR_NOT_FOUND,
+ * process handles that name nothing -KS_ERR_BAD_HANDLE.
  */
 #include "usertest.h"
 
@@ -87,15 +88,20 @@ TEST(join_checks_its_output_and_stays_joinable)
 TEST(wait_checks_its_output_and_stays_waitable)
 {
     const char *argv[] = { "bin/crasher", "exit-42" };
-    int64_t pid = ks_sys_spawn("bin/crasher", argv, 2);
-    CHECK(pid > 0);
-    check_output_pointer("wait", KS_SYS_WAIT, (uint64_t)pid, 1, sizeof(struct ks_exit_status),
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2);
+    CHECK(child > 0);
+    struct ks_process_info info;
+    CHECK_EQ(ks_sys_process_info(child, &info), 0);
+    check_output_pointer("wait", KS_SYS_WAIT, (uint64_t)child, 1, sizeof(struct ks_exit_status),
                          KS_TIMEOUT_INFINITE, false);
+    check_output_pointer("process_info", KS_SYS_PROCESS_INFO, (uint64_t)child, 1,
+                         sizeof(struct ks_process_info), 0, false);
     struct ks_exit_status status;
-    CHECK_EQ(ks_sys_wait(pid, &status, 30000 * NS_PER_MS), 0);
-    CHECK_EQ(status.pid, pid);
+    CHECK_EQ(ks_sys_wait(child, &status, 30000 * NS_PER_MS), 0);
+    CHECK_EQ(status.pid, info.pid);
     CHECK_EQ(status.reason, KS_EXIT_NORMAL);
     CHECK_EQ(status.status, 42);
+    CHECK_EQ(ks_sys_handle_close(child), 0);
 }
 
 TEST(futex_calls_check_their_address)
@@ -158,11 +164,9 @@ TEST(unknown_syscall_numbers_are_not_supported)
                      -KS_ERR_NOT_SUPPORTED);
 }
 
-TEST(unknown_ids_are_not_found)
+TEST(unknown_thread_ids_are_not_found)
 {
     struct ks_thread_info ti;
-    struct ks_process_info pi;
-    struct ks_exit_status st;
     int64_t value;
     check_result("thread_info", NO_SUCH_ID, ks_sys_thread_info(NO_SUCH_ID, &ti),
                  -KS_ERR_NOT_FOUND);
@@ -172,9 +176,29 @@ TEST(unknown_ids_are_not_found)
                  -KS_ERR_NOT_FOUND);
     check_result("set_affinity", NO_SUCH_ID, ks_sys_thread_set_affinity(NO_SUCH_ID, 1),
                  -KS_ERR_NOT_FOUND);
-    check_result("process_info", NO_SUCH_ID, ks_sys_process_info(NO_SUCH_ID, &pi),
-                 -KS_ERR_NOT_FOUND);
-    check_result("wait", NO_SUCH_ID, ks_sys_wait(NO_SUCH_ID, &st, 0), -KS_ERR_NOT_FOUND);
+}
+
+/* A pid is no handle: a child's pid names nothing in our handle table
+ * (we hold only the child's handle here), and neither do other numbers. */
+TEST(process_calls_take_handles_not_pids)
+{
+    const char *argv[] = { "bin/crasher", "exit-42" };
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2);
+    CHECK(child > 0);
+    struct ks_process_info pi;
+    struct ks_exit_status st;
+    CHECK_EQ(ks_sys_process_info(child, &pi), 0);
+    CHECK_EQ(ks_sys_wait(child, &st, 30000 * NS_PER_MS), 0);
+    int64_t numbers[] = { NO_SUCH_ID, -1, pi.pid };
+    unsigned count = pi.pid != child ? 3 : 2;
+    for (unsigned i = 0; i < count; i++) {
+        uint64_t n = (uint64_t)numbers[i];
+        check_result("process_info", n, ks_sys_process_info(numbers[i], &pi),
+                     -KS_ERR_BAD_HANDLE);
+        check_result("wait", n, ks_sys_wait(numbers[i], &st, 0), -KS_ERR_BAD_HANDLE);
+        check_result("process_kill", n, ks_sys_process_kill(numbers[i]), -KS_ERR_BAD_HANDLE);
+    }
+    CHECK_EQ(ks_sys_handle_close(child), 0);
 }
 
 static int64_t idle_thread(void *arg)

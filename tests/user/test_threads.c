@@ -139,10 +139,8 @@ TEST(info_calls_report_sane_values)
     CHECK(t.cpu < ks_cpu_count());
     CHECK(t.switches >= 1);
 
-    struct ks_process_info p, by_pid;
+    struct ks_process_info p;
     CHECK_EQ(ks_sys_process_info(0, &p), 0);
-    CHECK_EQ(ks_sys_process_info(p.pid, &by_pid), 0);
-    CHECK_EQ(by_pid.pid, p.pid);
     CHECK_EQ(p.pid, t.pid);
     CHECK(contains(p.name, sizeof(p.name), "usertest"));
     CHECK_EQ(p.threads, 1);

@@ -4,7 +4,7 @@
  * with the `usertest` command-line option (init=bin/usertest) on one
  * and on several CPUs.  It runs every TEST of tests/user/test_*.c
  * (system call argument checks, fault containment, scheduling, threads
- * and futexes, SIMD state) and ends with `usertest: N passed, N failed`;
+ * and futexes, SIMD state, handles, processes by handle) and ends with `usertest: N passed, N failed`;
  * exit status 0 when nothing failed.  Needs bin/crasher in the
  * initramfs (build/tests/initrd-test.tar).
  */
@@ -36,11 +36,18 @@ uint64_t all_cpus_mask(void)
 int64_t run_crasher(const char *kind, struct ks_exit_status *status)
 {
     const char *argv[] = { "bin/crasher", kind };
-    int64_t pid = ks_sys_spawn("bin/crasher", argv, 2);
-    if (pid < 0)
-        return pid;
+    int64_t process = ks_sys_spawn("bin/crasher", argv, 2);
+    if (process < 0)
+        return process;
     memset(status, 0, sizeof(*status));
-    return ks_sys_wait(pid, status, 30000 * NS_PER_MS);
+    int64_t err = ks_sys_wait(process, status, 30000 * NS_PER_MS);
+    /* A crasher that never ended is not left running into the next test. */
+    if (err < 0) {
+        ks_sys_process_kill(process);
+        ks_sys_wait(process, status, KS_TIMEOUT_INFINITE);
+    }
+    int64_t closed = ks_sys_handle_close(process);
+    return err < 0 ? err : closed;
 }
 
 int main(int argc, char **argv)

@@ -33,8 +33,9 @@ void check_result(const char *call, uint64_t argument, int64_t result, int64_t e
 /* Bit n for every CPU online. */
 uint64_t all_cpus_mask(void);
 
-/* Run bin/crasher KIND and wait for it (30 s at most): 0 and *status,
- * or the error of spawn or wait. */
+/* Run bin/crasher KIND and wait for it (30 s at most; one still running
+ * then is killed): 0 and *status, or the error of spawn, wait or close.
+ * The process handle is closed either way. */
 int64_t run_crasher(const char *kind, struct ks_exit_status *status);
 
 #endif /* KESTREL_TESTS_USERTEST_H */

@@ -22,5 +22,6 @@
 #define KS_ERR_DENIED           12 /* not allowed (a limit or a missing right) */
 #define KS_ERR_BAD_HANDLE       13 /* no such handle: never made, closed, or revoked */
 #define KS_ERR_WRONG_TYPE       14 /* the handle names another kind of object */
+#define KS_ERR_PEER_GONE        15 /* the other side of an IPC ended or closed */
 
 #endif /* KESTREL_ABI_ERRORS_H */

@@ -66,21 +66,25 @@ enum ks_syscall {
                                    -KS_ERR_AGAIN when *addr != expected */
     KS_SYS_FUTEX_WAKE,          /* (const uint32_t *addr, uint32_t count)
                                    -> threads woken */
-    KS_SYS_PROCESS_INFO,        /* (int64_t pid or 0 = self,
-                                   struct ks_process_info *out) -> 0 */
+    KS_SYS_PROCESS_INFO,        /* (process handle, or 0 = self,
+                                   struct ks_process_info *out) -> 0; needs
+                                   KS_RIGHT_READ */
     KS_SYS_THREAD_INFO,         /* (tid or 0 = self, struct ks_thread_info *out) */
     KS_SYS_THREAD_SET_PRIORITY, /* (tid or 0 = self, int priority) -> 0 */
     KS_SYS_THREAD_SET_AFFINITY, /* (tid or 0 = self, uint64_t cpu_mask) -> 0;
                                    moves the thread at once */
     KS_SYS_MEM_INFO,            /* (struct ks_mem_info *out) -> 0 */
     KS_SYS_SPAWN,               /* (const char *path, const char *const *argv,
-                                   uint32_t argc) -> pid of a new process
-                                   running the initramfs file at path.
-                                   Provisional: capability-based process
-                                   creation replaces it. */
-    KS_SYS_WAIT,                /* (pid, struct ks_exit_status *out,
-                                   uint64_t timeout) -> 0 once the child
-                                   has ended; reaps it.  Children only. */
+                                   uint32_t argc) -> a process handle (READ,
+                                   WAIT, MANAGE, DUPLICATE, TRANSFER) to a new
+                                   process running the initramfs file at
+                                   path.  Provisional: creation from an ELF
+                                   memory object replaces it. */
+    KS_SYS_WAIT,                /* (process handle, struct ks_exit_status *out,
+                                   uint64_t timeout) -> 0 once the process
+                                   has ended; needs KS_RIGHT_WAIT.  The ended
+                                   process is freed when its last handle is
+                                   closed. */
     /* Handles (kestrel/handle.h). */
     KS_SYS_HANDLE_CLOSE,        /* (handle) -> 0 */
     KS_SYS_HANDLE_DUPLICATE,    /* (handle, uint32_t rights) -> a new handle to
@@ -99,6 +103,24 @@ enum ks_syscall {
                                    -> 0 with the bits set so far, which are
                                    cleared; waits while none are set
                                    (timeout 0: poll).  Needs KS_RIGHT_WAIT */
+    /* Processes by handle (replace pids: no ambient authority). */
+    KS_SYS_PROCESS_KILL,        /* (process handle) -> 0; needs KS_RIGHT_MANAGE;
+                                   the process ends with KS_EXIT_KILLED */
+    /* IPC (kestrel/ipc.h). */
+    KS_SYS_ENDPOINT_CREATE,     /* () -> an endpoint handle with KS_RIGHTS_ALL */
+    KS_SYS_HANDLE_MINT,         /* (handle, uint32_t rights, uint64_t badge) ->
+                                   a derived endpoint handle carrying badge
+                                   (source unbadged; needs KS_RIGHT_DUPLICATE) */
+    KS_SYS_IPC_SEND,            /* (endpoint, struct ks_msg *msg, timeout) -> 0
+                                   once a receiver took it; needs WRITE */
+    KS_SYS_IPC_RECV,            /* (endpoint, struct ks_msg *msg, timeout) -> 0
+                                   with the message in *msg; needs READ */
+    KS_SYS_IPC_CALL,            /* (endpoint, struct ks_msg *msg, timeout) ->
+                                   0 with the reply in *msg; needs WRITE */
+    KS_SYS_IPC_REPLY,           /* (struct ks_msg *msg) -> 0: answers the call
+                                   this thread received last */
+    KS_SYS_IPC_REPLY_RECV,      /* (endpoint, struct ks_msg *msg, timeout):
+                                   reply with *msg, then receive into it */
     KS_SYS_COUNT
 };
 

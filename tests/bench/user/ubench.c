@@ -152,9 +152,9 @@ static void bench_thread_yield(uint64_t overhead)
 static void bench_process_switch(uint64_t overhead)
 {
     const char *argv[] = { "bin/ubench", "partner" };
-    int64_t pid = ks_sys_spawn("bin/ubench", argv, 2);
-    if (pid < 0) {
-        printf("bench: process_switch skipped: spawn failed (%lld)\n", (long long)pid);
+    int64_t partner = ks_sys_spawn("bin/ubench", argv, 2);
+    if (partner < 0) {
+        printf("bench: process_switch skipped: spawn failed (%lld)\n", (long long)partner);
         return;
     }
     if (settle_partner())
@@ -165,7 +165,8 @@ static void bench_process_switch(uint64_t overhead)
         printf("bench: process_switch skipped: the partner process never ran\n");
     /* The partner ends after its fixed number of yields. */
     struct ks_exit_status status;
-    ks_sys_wait(pid, &status, KS_TIMEOUT_INFINITE);
+    ks_sys_wait(partner, &status, KS_TIMEOUT_INFINITE);
+    ks_sys_handle_close(partner);
 }
 
 /* `ubench partner`: yield to the measuring process on CPU 0. */
