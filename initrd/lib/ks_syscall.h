@@ -139,11 +139,15 @@ static inline int64_t ks_sys_mem_info(struct ks_mem_info *out)
 }
 
 /* A process handle (READ, WAIT, MANAGE, DUPLICATE, TRANSFER) to the new
- * process, or -KS_ERR_*.  Close it when done: an ended process is freed
- * with its last handle. */
-static inline int64_t ks_sys_spawn(const char *path, const char *const *argv, uint32_t argc)
+ * process, or -KS_ERR_*.  The child starts with copies of the count
+ * handles listed (each needs DUPLICATE and TRANSFER), found in its
+ * ks_start_info.handles.  Close the process handle when done: an ended
+ * process is freed with its last handle. */
+static inline int64_t ks_sys_spawn(const char *path, const char *const *argv, uint32_t argc,
+                                   const ks_handle_t *handles, uint32_t count)
 {
-    return ks_syscall3(KS_SYS_SPAWN, KS_ARG(path), KS_ARG(argv), argc);
+    return ks_syscall6(KS_SYS_SPAWN, KS_ARG(path), KS_ARG(argv), argc, KS_ARG(handles), count,
+                       0);
 }
 
 /* 0 and *out once the process has ended (any number of times; frees

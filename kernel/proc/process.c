@@ -27,6 +27,13 @@
 #include "proc/user_load.h"
 #include "sched/sched.h"
 
+/* The start handles of a spawn: values in creator's table. */
+struct spawn_handles {
+    struct process *creator;
+    const int64_t *handles;
+    uint32_t count;
+};
+
 static unsigned process_count;
 static int64_t next_pid = 1;
 static void (*init_exit_hook)(const struct ks_exit_status *status);
@@ -122,9 +129,52 @@ static void process_release_resources(struct process *p)
     p->state = PROCESS_ZOMBIE;
 }
 
-/* Build the user half: program, main stack, start frame. */
+/* Each start handle names a capability of the creator's with DUPLICATE
+ * and TRANSFER.  Checked before anything is made, so a refused spawn
+ * leaves no trace (not even a used pid). */
+static int start_handles_check(const struct spawn_handles *sh)
+{
+    if (!sh || sh->count == 0)
+        return 0;
+    if (sh->count > KS_START_HANDLES_MAX || !sh->creator)
+        return -KS_ERR_INVALID_ARGUMENT;
+    for (uint32_t i = 0; i < sh->count; i++) {
+        struct cap *cap;
+        int err = handle_lookup(&sh->creator->handles, sh->handles[i], KS_OBJECT_NONE,
+                                KS_RIGHT_DUPLICATE | KS_RIGHT_TRANSFER, &cap);
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+/* Copy the start handles (checked) from the creator's table into p's:
+ * each a child capability with the same rights and badge, so revoking
+ * the creator's reaches it.  The values go into info in the same order.
+ * On failure the copies made so far stay in p's table, which the caller
+ * empties with the rest of p. */
+static int start_handles_derive(struct process *p, const struct spawn_handles *sh,
+                                struct ks_start_info *info)
+{
+    if (!sh)
+        return 0;
+    for (uint32_t i = 0; i < sh->count; i++) {
+        struct cap *cap;
+        int err = handle_lookup(&sh->creator->handles, sh->handles[i], KS_OBJECT_NONE,
+                                KS_RIGHT_DUPLICATE | KS_RIGHT_TRANSFER, &cap);
+        if (err == 0)
+            err = handle_derive(cap, &p->handles, cap->rights, cap->badge, &info->handles[i]);
+        if (err < 0)
+            return err;
+    }
+    info->handle_count = sh->count;
+    return 0;
+}
+
+/* Build the user half: program, main stack, start handles, start frame. */
 static int process_image(struct process *p, const char *path, const char *const *argv,
-                         uint32_t argc, uintptr_t *entry, uintptr_t *sp)
+                         uint32_t argc, const struct spawn_handles *sh,
+                         uintptr_t *entry, uintptr_t *sp)
 {
     const void *image;
     size_t size;
@@ -148,6 +198,10 @@ static int process_image(struct process *p, const char *path, const char *const 
     };
     /* The main thread's id is the next one handed out. */
     info.tid = thread_peek_next_tid();
+    /* Derived before the frame is built: the frame carries their values. */
+    err = start_handles_derive(p, sh, &info);
+    if (err < 0)
+        return err;
     return user_stack_start_frame(&p->space, USER_MAIN_STACK_TOP, argv, argc, &info, sp);
 }
 
@@ -155,20 +209,23 @@ static int process_image(struct process *p, const char *path, const char *const 
  * is installed before the main thread exists, so that every later step
  * can still undo everything and the process never runs without it. */
 static int spawn(const char *path, const char *const *argv, uint32_t argc,
-                 struct process *creator, struct handle_table *into, int64_t *handle_out,
-                 struct process **out)
+                 struct process *creator, const struct spawn_handles *sh,
+                 struct handle_table *into, int64_t *handle_out, struct process **out)
 {
     if (!path || argc > KS_ARGV_MAX)
         return -KS_ERR_INVALID_ARGUMENT;
     if (process_count >= PROCESS_MAX)
         return -KS_ERR_DENIED;
+    int err = start_handles_check(sh);
+    if (err < 0)
+        return err;
     struct process *p = process_alloc(path, creator);
     if (!p)
         return -KS_ERR_NO_MEMORY;
     uintptr_t entry = 0, sp = 0;
     struct thread *t = NULL;
     int64_t handle = 0;
-    int err = process_image(p, path, argv, argc, &entry, &sp);
+    err = process_image(p, path, argv, argc, sh, &entry, &sp);
     if (err == 0 && into)
         err = handle_install(into, &p->obj, PROCESS_SPAWN_RIGHTS, 0, &handle);
     if (err == 0)
@@ -191,17 +248,19 @@ int process_spawn(const char *path, const char *const *argv, uint32_t argc,
                   struct process *creator, int64_t *pid_out)
 {
     struct process *p;
-    int err = spawn(path, argv, argc, creator, NULL, NULL, &p);
+    int err = spawn(path, argv, argc, creator, NULL, NULL, NULL, &p);
     if (err == 0)
         *pid_out = p->pid;
     return err;
 }
 
 int process_spawn_handle(const char *path, const char *const *argv, uint32_t argc,
-                         struct process *creator, int64_t *handle_out)
+                         struct process *creator, const int64_t *handles, uint32_t count,
+                         int64_t *handle_out)
 {
     struct process *p;
-    return spawn(path, argv, argc, creator, &creator->handles, handle_out, &p);
+    struct spawn_handles sh = { .creator = creator, .handles = handles, .count = count };
+    return spawn(path, argv, argc, creator, &sh, &creator->handles, handle_out, &p);
 }
 
 void process_end(struct process *p, const struct ks_exit_status *status)

@@ -81,10 +81,17 @@ struct process {
 int process_spawn(const char *path, const char *const *argv, uint32_t argc,
                   struct process *creator, int64_t *pid_out);
 /* As process_spawn, and a handle with PROCESS_SPAWN_RIGHTS in creator's
- * table in *handle_out.  When no handle can be installed (-KS_ERR_DENIED
- * at the table's limit, -KS_ERR_NO_MEMORY) nothing was started. */
+ * table in *handle_out.  The child starts with a copy (same rights and
+ * badge, derived: a child in the tree) of each of the count handles of
+ * creator listed, in ks_start_info.handles in that order; each needs
+ * KS_RIGHT_DUPLICATE and KS_RIGHT_TRANSFER (-KS_ERR_DENIED otherwise,
+ * -KS_ERR_BAD_HANDLE for a stale one), count <= KS_START_HANDLES_MAX
+ * (-KS_ERR_INVALID_ARGUMENT).  On any error (also -KS_ERR_DENIED at a
+ * table's limit, -KS_ERR_NO_MEMORY) nothing was started and no copy is
+ * left. */
 int process_spawn_handle(const char *path, const char *const *argv, uint32_t argc,
-                         struct process *creator, int64_t *handle_out);
+                         struct process *creator, const int64_t *handles, uint32_t count,
+                         int64_t *handle_out);
 
 static inline struct process *process_of(struct kobject *obj)
 {

@@ -28,6 +28,7 @@ static char log_buffer[KS_LOG_WRITE_MAX];
 static char spawn_path[KS_PATH_MAX];
 static char spawn_bytes[KS_ARG_BYTES_MAX];
 static const char *spawn_argv[KS_ARGV_MAX];
+static int64_t spawn_handles[KS_START_HANDLES_MAX];
 
 static struct process *self(void)
 {
@@ -116,11 +117,15 @@ static int copy_argv(uint64_t user_argv, uint32_t argc)
     return 0;
 }
 
+/* The start handles are checked (rights, staleness) by the spawn itself,
+ * before the child can run; here only the count and the copy. */
 SYSCALL_HANDLER(sys_spawn)
 {
-    (void)a3; (void)a4; (void)a5;
-    if (a2 > KS_ARGV_MAX)
+    (void)a5;
+    if (a2 > KS_ARGV_MAX || a4 > KS_START_HANDLES_MAX)
         return -KS_ERR_INVALID_ARGUMENT;
+    if (a4 > 0 && copy_from_user(spawn_handles, a3, a4 * sizeof(spawn_handles[0])) < 0)
+        return -KS_ERR_FAULT;
     int64_t len = copy_string_from_user(spawn_path, a0, sizeof(spawn_path));
     if (len < 0)
         return len;
@@ -128,7 +133,8 @@ SYSCALL_HANDLER(sys_spawn)
     if (err < 0)
         return err;
     int64_t handle;
-    err = process_spawn_handle(spawn_path, spawn_argv, (uint32_t)a2, self(), &handle);
+    err = process_spawn_handle(spawn_path, spawn_argv, (uint32_t)a2, self(), spawn_handles,
+                               (uint32_t)a4, &handle);
     return err < 0 ? err : handle;
 }
 

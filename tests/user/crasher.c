@@ -27,11 +27,19 @@
  *                                  for it without a timeout; exits 0
  *   leak-handles                   creates 600 notifications and duplicates
  *                                  and exits 0 without closing any
+ *   start-signal                   signals bits 0x5a on its start handle 0
+ *                                  (a notification) and exits 0
+ *   start-send                     sends on its start handle 0 (an
+ *                                  endpoint) without waiting and exits
+ *                                  with the result as its status
+ *   start-handles                  checks that its start handles are all it
+ *                                  holds: exits 0, or 6 + the failed check
  *
  * Exit status 2 when the argument is missing or unknown, 3 when the
  * fault did not happen.
  */
 #include "ks.h"
+#include "ks_ipc.h"
 
 #define KERNEL_ADDRESS 0xffffffff80000000ull
 
@@ -189,7 +197,7 @@ static int sleep_then_exit(uint64_t ms)
 static int wait_on_child(void)
 {
     const char *argv[] = { "bin/crasher", "sleep-300ms" };
-    int64_t child = ks_sys_spawn("bin/crasher", argv, 2);
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2, NULL, 0);
     if (child < 0)
         return 4;
     struct ks_exit_status status;
@@ -210,6 +218,55 @@ static int leak_handles(void)
             return 5;
         ks_sys_notification_signal(h, 1);
     }
+    return 0;
+}
+
+/* The start handle a child of the test was given, or 0. */
+static int64_t start_handle(uint32_t i)
+{
+    const struct ks_start_info *info = ks_start_info;
+    if (!info || info->handle_count <= i)
+        return 0;
+    return info->handles[i];
+}
+
+static int start_signal(void)
+{
+    int64_t n = start_handle(0);
+    if (n <= 0)
+        return 4;
+    return ks_sys_notification_signal(n, 0x5a) == 0 ? 0 : 5;
+}
+
+/* A READ-only endpoint handle must not send: the status is the error. */
+static int start_send(void)
+{
+    int64_t ep = start_handle(0);
+    if (ep <= 0)
+        return 4;
+    struct ks_msg msg = { .label = 1 };
+    return (int)ks_sys_ipc_send(ep, &msg, KS_TIMEOUT_POLL);
+}
+
+/* Every start handle works, and the values right after the last one
+ * (a fresh table fills its slots in order) name nothing: the child got
+ * what was listed and nothing else. */
+static int start_handles(void)
+{
+    const struct ks_start_info *info = ks_start_info;
+    if (!info || info->handle_count > KS_START_HANDLES_MAX)
+        return 6;
+    struct ks_handle_info hi;
+    int64_t last = 0;
+    for (uint32_t i = 0; i < info->handle_count; i++) {
+        if (ks_sys_handle_info(info->handles[i], &hi) != 0)
+            return 7;
+        if (info->handles[i] > last)
+            last = info->handles[i];
+    }
+    for (int64_t k = 1; k <= 16; k++)
+        if (ks_sys_handle_info(last + k, &hi) != -KS_ERR_BAD_HANDLE)
+            return 8;
     return 0;
 }
 
@@ -257,6 +314,12 @@ static int crash(const char *kind)
         return wait_on_child();
     else if (!strcmp(kind, "leak-handles"))
         return leak_handles();
+    else if (!strcmp(kind, "start-signal"))
+        return start_signal();
+    else if (!strcmp(kind, "start-send"))
+        return start_send();
+    else if (!strcmp(kind, "start-handles"))
+        return start_handles();
     else
         return 2;
     return 3;

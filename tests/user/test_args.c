@@ -88,7 +88,7 @@ TEST(join_checks_its_output_and_stays_joinable)
 TEST(wait_checks_its_output_and_stays_waitable)
 {
     const char *argv[] = { "bin/crasher", "exit-42" };
-    int64_t child = ks_sys_spawn("bin/crasher", argv, 2);
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2, NULL, 0);
     CHECK(child > 0);
     struct ks_process_info info;
     CHECK_EQ(ks_sys_process_info(child, &info), 0);
@@ -130,27 +130,29 @@ TEST(spawn_checks_path_and_argv)
                                 0));
     }
     const char *bad_string[] = { "bin/crasher", (const char *)ADDR_KERNEL };
-    check_fault("spawn argv[1]", ADDR_KERNEL, ks_sys_spawn("bin/crasher", bad_string, 2));
+    check_fault("spawn argv[1]", ADDR_KERNEL,
+                ks_sys_spawn("bin/crasher", bad_string, 2, NULL, 0));
 
     static char long_path[KS_PATH_MAX + 16];
     memset(long_path, 'a', sizeof(long_path) - 1);
-    check_result("spawn long path", sizeof(long_path), ks_sys_spawn(long_path, argv, 2),
+    check_result("spawn long path", sizeof(long_path), ks_sys_spawn(long_path, argv, 2, NULL, 0),
                  -KS_ERR_INVALID_ARGUMENT);
     const char *many[KS_ARGV_MAX + 1];
     for (unsigned i = 0; i <= KS_ARGV_MAX; i++)
         many[i] = "x";
-    check_result("spawn argc", KS_ARGV_MAX + 1, ks_sys_spawn("bin/crasher", many, KS_ARGV_MAX + 1),
+    check_result("spawn argc", KS_ARGV_MAX + 1,
+                 ks_sys_spawn("bin/crasher", many, KS_ARGV_MAX + 1, NULL, 0),
                  -KS_ERR_INVALID_ARGUMENT);
 }
 
 TEST(spawn_refuses_missing_and_non_elf_files)
 {
     const char *argv[] = { "x" };
-    int64_t missing = ks_sys_spawn("bin/no-such-program", argv, 1);
+    int64_t missing = ks_sys_spawn("bin/no-such-program", argv, 1, NULL, 0);
     CHECK(missing < 0);
-    int64_t not_elf = ks_sys_spawn("etc/motd", argv, 1);
+    int64_t not_elf = ks_sys_spawn("etc/motd", argv, 1, NULL, 0);
     CHECK(not_elf < 0);
-    int64_t empty = ks_sys_spawn("", argv, 1);
+    int64_t empty = ks_sys_spawn("", argv, 1, NULL, 0);
     CHECK(empty < 0);
     printf("usertest: spawn missing %lld, not ELF %lld, empty %lld\n", (long long)missing,
            (long long)not_elf, (long long)empty);
@@ -183,7 +185,7 @@ TEST(unknown_thread_ids_are_not_found)
 TEST(process_calls_take_handles_not_pids)
 {
     const char *argv[] = { "bin/crasher", "exit-42" };
-    int64_t child = ks_sys_spawn("bin/crasher", argv, 2);
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2, NULL, 0);
     CHECK(child > 0);
     struct ks_process_info pi;
     struct ks_exit_status st;

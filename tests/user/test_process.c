@@ -6,8 +6,12 @@
  * child with KS_EXIT_KILLED; wait returns the same status every time and
  * frees nothing; the process is freed with its last handle, and its own
  * handles are closed when it ends, so hundreds of children leave every
- * frame free.
+ * frame free.  Start handles: a child gets copies of the handles listed
+ * at spawn (and nothing else) with their rights; a handle without
+ * DUPLICATE or TRANSFER, too many handles or a bad list is refused
+ * before any child is made.
  */
+#include "ks_ipc.h"
 #include "usertest.h"
 
 #define CHILD_TIMEOUT (30000 * NS_PER_MS)
@@ -15,7 +19,7 @@
 static int64_t spawn_crasher(const char *kind)
 {
     const char *argv[] = { "bin/crasher", kind };
-    return ks_sys_spawn("bin/crasher", argv, 2);
+    return ks_sys_spawn("bin/crasher", argv, 2, NULL, 0);
 }
 
 static uint64_t free_frames(void)
@@ -189,4 +193,129 @@ TEST(handles_of_an_ended_process_are_closed)
         check_result("leak-handles status", i, st.status, 0);
     }
     CHECK_EQ(free_frames(), before);
+}
+
+/* Spawn crasher `kind` with start handles and wait for it: the spawn's
+ * error, or 0 and *st. */
+static int64_t run_with_handles(const char *kind, const ks_handle_t *handles, uint32_t count,
+                                struct ks_exit_status *st)
+{
+    const char *argv[] = { "bin/crasher", kind };
+    int64_t child = ks_sys_spawn("bin/crasher", argv, 2, handles, count);
+    if (child < 0)
+        return child;
+    memset(st, 0, sizeof(*st));
+    int64_t err = ks_sys_wait(child, st, CHILD_TIMEOUT);
+    if (err < 0) {
+        ks_sys_process_kill(child);
+        ks_sys_wait(child, st, KS_TIMEOUT_INFINITE);
+    }
+    CHECK_EQ(ks_sys_handle_close(child), 0);
+    return err;
+}
+
+TEST(a_child_signals_a_notification_it_was_started_with)
+{
+    int64_t n = ks_sys_notification_create();
+    CHECK(n > 0);
+    struct ks_exit_status st;
+    CHECK_EQ(run_with_handles("start-signal", &n, 1, &st), 0);
+    CHECK_EQ(st.reason, KS_EXIT_NORMAL);
+    CHECK_EQ(st.status, 0);
+    uint64_t bits = 0;
+    CHECK_EQ(ks_sys_notification_wait(n, KS_TIMEOUT_POLL, &bits), 0);
+    CHECK_EQ(bits, 0x5a);
+    /* The child's copy was a derived one, and it went with the child. */
+    struct ks_handle_info info;
+    CHECK_EQ(ks_sys_handle_info(n, &info), 0);
+    CHECK_EQ(info.derived, 0);
+    CHECK_EQ(ks_sys_handle_close(n), 0);
+}
+
+TEST(a_read_only_endpoint_start_handle_cannot_send)
+{
+    int64_t ep = ks_sys_endpoint_create();
+    CHECK(ep > 0);
+    int64_t ro = ks_sys_handle_duplicate(ep, KS_RIGHT_READ | KS_RIGHT_DUPLICATE |
+                                             KS_RIGHT_TRANSFER);
+    CHECK(ro > 0);
+    struct ks_exit_status st;
+    CHECK_EQ(run_with_handles("start-send", &ro, 1, &st), 0);
+    CHECK_EQ(st.reason, KS_EXIT_NORMAL);
+    CHECK_EQ(st.status, -KS_ERR_DENIED);
+    /* With WRITE the same send gets past the rights: nobody receives. */
+    CHECK_EQ(run_with_handles("start-send", &ep, 1, &st), 0);
+    CHECK(st.status != -KS_ERR_DENIED && st.status < 0);
+    CHECK_EQ(ks_sys_handle_close(ro), 0);
+    CHECK_EQ(ks_sys_handle_close(ep), 0);
+}
+
+/* The pid of a fresh child: the next one handed out. */
+static int64_t next_child_pid(void)
+{
+    int64_t child = spawn_crasher("exit-42");
+    CHECK(child > 0);
+    struct ks_process_info info = { 0 };
+    CHECK_EQ(ks_sys_process_info(child, &info), 0);
+    struct ks_exit_status st;
+    CHECK_EQ(ks_sys_wait(child, &st, CHILD_TIMEOUT), 0);
+    CHECK_EQ(ks_sys_handle_close(child), 0);
+    return info.pid;
+}
+
+TEST(spawn_refuses_bad_start_handles_and_makes_no_child)
+{
+    const char *argv[] = { "bin/crasher", "exit-42" };
+    int64_t n = ks_sys_notification_create();
+    CHECK(n > 0);
+    int64_t no_dup = ks_sys_handle_duplicate(n, KS_RIGHT_SIGNAL | KS_RIGHT_TRANSFER);
+    int64_t no_transfer = ks_sys_handle_duplicate(n, KS_RIGHT_SIGNAL | KS_RIGHT_DUPLICATE);
+    CHECK(no_dup > 0 && no_transfer > 0);
+    ks_handle_t many[KS_START_HANDLES_MAX + 1];
+    for (unsigned i = 0; i <= KS_START_HANDLES_MAX; i++)
+        many[i] = n;
+    ks_handle_t stale = ks_sys_handle_duplicate(n, KS_RIGHT_SIGNAL);
+    CHECK(stale > 0);
+    CHECK_EQ(ks_sys_handle_close(stale), 0);
+
+    uint64_t frames = free_frames();
+    int64_t pid = next_child_pid();
+    ks_handle_t list[2] = { n, no_dup };
+    CHECK_EQ(ks_sys_spawn("bin/crasher", argv, 2, list, 2), -KS_ERR_DENIED);
+    CHECK_EQ(ks_sys_spawn("bin/crasher", argv, 2, &no_transfer, 1), -KS_ERR_DENIED);
+    CHECK_EQ(ks_sys_spawn("bin/crasher", argv, 2, &stale, 1), -KS_ERR_BAD_HANDLE);
+    CHECK_EQ(ks_sys_spawn("bin/crasher", argv, 2, many, KS_START_HANDLES_MAX + 1),
+             -KS_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(ks_sys_spawn("bin/crasher", argv, 2, NULL, 1), -KS_ERR_FAULT);
+    CHECK_EQ(ks_sys_spawn("bin/crasher", argv, 2, (const ks_handle_t *)ADDR_KERNEL, 1),
+             -KS_ERR_FAULT);
+    /* No child was made: no pid was used, no frame is held, and the
+     * listed handles have no copies. */
+    CHECK_EQ(next_child_pid(), pid + 1);
+    CHECK_EQ(free_frames(), frames);
+    struct ks_handle_info info;
+    CHECK_EQ(ks_sys_handle_info(n, &info), 0);
+    CHECK_EQ(info.derived, 2);  /* no_dup and no_transfer only */
+    /* Eight is allowed, and they all arrive. */
+    struct ks_exit_status st;
+    CHECK_EQ(run_with_handles("start-handles", many, KS_START_HANDLES_MAX, &st), 0);
+    CHECK_EQ(st.status, 0);
+    CHECK_EQ(ks_sys_handle_close(no_dup), 0);
+    CHECK_EQ(ks_sys_handle_close(no_transfer), 0);
+    CHECK_EQ(ks_sys_handle_close(n), 0);
+}
+
+TEST(a_child_starts_with_its_start_handles_and_nothing_else)
+{
+    int64_t n = ks_sys_notification_create();
+    int64_t ep = ks_sys_endpoint_create();
+    CHECK(n > 0 && ep > 0);
+    struct ks_exit_status st;
+    CHECK_EQ(run_with_handles("start-handles", NULL, 0, &st), 0);
+    CHECK_EQ(st.status, 0);
+    ks_handle_t list[2] = { ep, n };
+    CHECK_EQ(run_with_handles("start-handles", list, 2, &st), 0);
+    CHECK_EQ(st.status, 0);
+    CHECK_EQ(ks_sys_handle_close(n), 0);
+    CHECK_EQ(ks_sys_handle_close(ep), 0);
 }

@@ -36,7 +36,7 @@ uint64_t all_cpus_mask(void)
 int64_t run_crasher(const char *kind, struct ks_exit_status *status)
 {
     const char *argv[] = { "bin/crasher", kind };
-    int64_t process = ks_sys_spawn("bin/crasher", argv, 2);
+    int64_t process = ks_sys_spawn("bin/crasher", argv, 2, NULL, 0);
     if (process < 0)
         return process;
     memset(status, 0, sizeof(*status));

@@ -75,10 +75,16 @@ enum ks_syscall {
                                    moves the thread at once */
     KS_SYS_MEM_INFO,            /* (struct ks_mem_info *out) -> 0 */
     KS_SYS_SPAWN,               /* (const char *path, const char *const *argv,
-                                   uint32_t argc) -> a process handle (READ,
+                                   uint32_t argc, const ks_handle_t *handles,
+                                   uint32_t count) -> a process handle (READ,
                                    WAIT, MANAGE, DUPLICATE, TRANSFER) to a new
                                    process running the initramfs file at
-                                   path.  Provisional: creation from an ELF
+                                   path.  The child starts with copies of the
+                                   count (<= KS_START_HANDLES_MAX) handles
+                                   listed (each needs DUPLICATE and TRANSFER;
+                                   same rights and badge), in that order in
+                                   ks_start_info.handles, and with nothing
+                                   else.  Provisional: creation from an ELF
                                    memory object replaces it. */
     KS_SYS_WAIT,                /* (process handle, struct ks_exit_status *out,
                                    uint64_t timeout) -> 0 once the process
@@ -182,6 +188,7 @@ struct ks_mem_info {
  * aligned): argc, then argv[0..argc-1], a NULL, then a pointer to a
  * struct ks_start_info; the strings and the block sit above. */
 #define KS_START_INFO_MAGIC 0x4b53544152543031ull  /* "KSTART01" */
+#define KS_START_HANDLES_MAX 8u
 
 struct ks_start_info {
     uint64_t magic;
@@ -193,6 +200,9 @@ struct ks_start_info {
     uint32_t cpus;              /* CPUs online at start */
     uint32_t reserved;
     uint64_t cycles_khz;        /* the cycle counter's (RDTSC) rate; 0 unknown */
+    uint32_t handle_count;      /* handles the creator gave (spawn) */
+    uint32_t reserved2;
+    int64_t handles[KS_START_HANDLES_MAX];
 };
 
 #endif /* KESTREL_ABI_SYSCALL_H */
