@@ -6,76 +6,11 @@
  * served first come, first served; the server sees each client's badge
  * and minting is refused where it must be; timeouts never end early;
  * rights, bad pointers and sizes are refused before anything moves;
- * handles move or copy with a message, all or nothing; a server thread
- * that dies or drops a call, or an endpoint whose last handle closes,
- * wakes whoever waits on it with -KS_ERR_PEER_GONE; a thousand calls
- * leave no frame behind.
+ * handles move or copy with a message, all or nothing.  Peer death,
+ * closing and leaks are in test_ipc_lifetime.c.
  */
-#include "ks_ipc.h"
-#include "usertest.h"
+#include "ipc_test.h"
 
-#define SETTLE_NS (10 * NS_PER_MS)   /* time for a helper thread to block */
-
-static uint8_t send_buf[KS_MSG_DATA_MAX];
-static uint8_t recv_buf[KS_MSG_DATA_MAX];
-
-static int64_t new_endpoint(void)
-{
-    int64_t h = ks_sys_endpoint_create();
-    CHECK(h > 0);
-    return h;
-}
-
-static void fill(uint8_t *buf, uint32_t len, uint8_t seed)
-{
-    for (uint32_t i = 0; i < len; i++)
-        buf[i] = (uint8_t)(seed + i * 7u + (i >> 8));
-}
-
-static int64_t start(struct ks_thread *t, ks_thread_fn fn, void *arg)
-{
-    int64_t tid = ks_thread_create(t, fn, arg, KS_PRIORITY_INHERIT, 0);
-    CHECK(tid > 0);
-    return tid;
-}
-
-static int64_t join(struct ks_thread *t)
-{
-    int64_t value = -999;
-    CHECK_EQ(ks_thread_join(t, &value), 0);
-    return value;
-}
-
-/* ---- a sender thread: sends one message, returns the result ---- */
-
-struct sender {
-    int64_t ep;
-    uint64_t label;
-    uint32_t len;
-    uint64_t timeout;
-    int64_t handle;         /* sent when > 0 */
-    uint32_t copy_mask;
-};
-
-static int64_t send_one(void *arg)
-{
-    struct sender *s = arg;
-    struct ks_msg m = { .label = s->label, .words = { 1, 2, 3, s->label },
-                        .data = (uint64_t)(uintptr_t)send_buf, .data_len = s->len };
-    if (s->handle > 0) {
-        m.handle_count = 1;
-        m.handles[0] = s->handle;
-        m.copy_mask = s->copy_mask;
-    }
-    return ks_sys_ipc_send(s->ep, &m, s->timeout);
-}
-
-static void recv_into(struct ks_msg *m, uint32_t cap)
-{
-    memset(m, 0, sizeof(*m));
-    m->data = (uint64_t)(uintptr_t)recv_buf;
-    m->data_cap = cap;
-}
 
 TEST(endpoint_create_gives_an_unbadged_handle_with_every_right)
 {
@@ -125,36 +60,6 @@ TEST(a_message_arrives_byte_exact_whoever_comes_first)
 }
 
 /* ---- a server thread: answers label + 1000, data reversed ---- */
-
-struct server {
-    int64_t ep;
-    int calls;              /* how many to serve */
-    int in_order;           /* calls that came with the label expected */
-    uint8_t data[256];
-};
-
-static int64_t serve(void *arg)
-{
-    struct server *s = arg;
-    struct ks_msg m = { .data = (uint64_t)(uintptr_t)s->data, .data_cap = sizeof(s->data) };
-    int64_t r = ks_sys_ipc_recv(s->ep, &m, KS_TIMEOUT_INFINITE);
-    for (int i = 0; i < s->calls && r == 0; i++) {
-        s->in_order += m.label == (uint64_t)i;
-        for (uint32_t a = 0, b = m.data_len; a + 1 < b; a++, b--) {
-            uint8_t c = s->data[a];
-            s->data[a] = s->data[b - 1];
-            s->data[b - 1] = c;
-        }
-        m.label += 1000;
-        m.words[0] = m.badge;
-        m.data_cap = sizeof(s->data);
-        if (i + 1 == s->calls)
-            r = ks_sys_ipc_reply(&m);
-        else
-            r = ks_sys_ipc_reply_recv(s->ep, &m, KS_TIMEOUT_INFINITE);
-    }
-    return r;
-}
 
 TEST(call_and_reply_round_trip)
 {
@@ -334,22 +239,6 @@ TEST(bad_messages_are_refused_and_a_small_room_refuses_the_sender)
 
 /* ---- a receiver thread with a room of a given size ---- */
 
-struct receiver {
-    int64_t ep;
-    uint32_t cap;
-    struct ks_msg m;
-    uint8_t data[64];
-};
-
-static int64_t receive_one(void *arg)
-{
-    struct receiver *r = arg;
-    memset(&r->m, 0, sizeof(r->m));
-    r->m.data = (uint64_t)(uintptr_t)r->data;
-    r->m.data_cap = r->cap;
-    return ks_sys_ipc_recv(r->ep, &r->m, KS_TIMEOUT_INFINITE);
-}
-
 TEST(a_room_too_small_refuses_the_sender_and_the_receiver_keeps_waiting)
 {
     int64_t ep = new_endpoint();
@@ -427,109 +316,5 @@ TEST(handles_move_or_copy_with_a_message_all_or_nothing)
     CHECK_EQ(ks_sys_handle_close(no_dup), 0);
     CHECK_EQ(ks_sys_handle_close(copy), 0);
     CHECK_EQ(ks_sys_handle_close(moved), 0);
-    CHECK_EQ(ks_sys_handle_close(ep), 0);
-}
-
-TEST(reply_without_a_call_is_not_found)
-{
-    struct ks_msg m;
-    memset(&m, 0, sizeof(m));
-    CHECK_EQ(ks_sys_ipc_reply(&m), -KS_ERR_NOT_FOUND);
-}
-
-/* ---- a server thread that takes calls and never answers ---- */
-
-struct deserter {
-    int64_t ep;
-    int drop_by_recv;       /* 1: drop the call with a second recv; 0: exit */
-};
-
-static int64_t desert(void *arg)
-{
-    struct deserter *d = arg;
-    struct ks_msg m;
-    memset(&m, 0, sizeof(m));
-    int64_t r = ks_sys_ipc_recv(d->ep, &m, KS_TIMEOUT_INFINITE);
-    if (r == 0 && d->drop_by_recv) {
-        memset(&m, 0, sizeof(m));
-        r = ks_sys_ipc_recv(d->ep, &m, 5 * NS_PER_MS);
-        return r == -KS_ERR_TIMED_OUT ? 0 : -1;
-    }
-    ks_sys_thread_exit(r);
-}
-
-TEST(a_caller_whose_server_dies_or_drops_the_call_gets_peer_gone)
-{
-    int64_t ep = new_endpoint();
-    struct ks_thread t;
-    for (int drop = 0; drop < 2; drop++) {
-        struct deserter d = { ep, drop };
-        start(&t, desert, &d);
-        struct ks_msg m;
-        memset(&m, 0, sizeof(m));
-        CHECK_EQ(ks_sys_ipc_call(ep, &m, KS_TIMEOUT_INFINITE), -KS_ERR_PEER_GONE);
-        CHECK_EQ(join(&t), 0);
-    }
-    CHECK_EQ(ks_sys_handle_close(ep), 0);
-}
-
-static int64_t send_on(void *arg)
-{
-    struct ks_msg m;
-    memset(&m, 0, sizeof(m));
-    return ks_sys_ipc_send(*(int64_t *)arg, &m, KS_TIMEOUT_INFINITE);
-}
-
-TEST(closing_the_last_endpoint_handle_wakes_its_waiters_with_peer_gone)
-{
-    static struct receiver r;
-    struct ks_thread t;
-    r.ep = new_endpoint();
-    r.cap = 0;
-    int64_t dup = ks_sys_handle_duplicate(r.ep, KS_RIGHTS_ALL);
-    start(&t, receive_one, &r);
-    ks_sys_sleep(SETTLE_NS);
-    /* One handle of two closed: the receiver waits on. */
-    CHECK_EQ(ks_sys_handle_close(dup), 0);
-    ks_sys_sleep(SETTLE_NS);
-    struct ks_thread_info info;
-    CHECK_EQ(ks_sys_thread_info(t.tid, &info), 0);
-    CHECK_EQ(info.state, KS_THREAD_BLOCKED);
-    CHECK_EQ(ks_sys_handle_close(r.ep), 0);
-    CHECK_EQ(join(&t), -KS_ERR_PEER_GONE);
-    /* The same for a blocked sender. */
-    int64_t ep = new_endpoint();
-    start(&t, send_on, &ep);
-    ks_sys_sleep(SETTLE_NS);
-    CHECK_EQ(ks_sys_handle_close(ep), 0);
-    CHECK_EQ(join(&t), -KS_ERR_PEER_GONE);
-}
-
-TEST(a_thousand_calls_leave_no_frame_behind)
-{
-    int64_t ep = new_endpoint();
-    static struct server s;
-    memset(&s, 0, sizeof(s));
-    s.ep = ep;
-    s.calls = 1100;
-    struct ks_thread t;
-    start(&t, serve, &s);
-    uint8_t d[200];
-    struct ks_mem_info before, after;
-    int good = 0;
-    for (int i = 0; i < 1100; i++) {
-        if (i == 100)   /* the first hundred warm the caches up */
-            CHECK_EQ(ks_sys_mem_info(&before), 0);
-        /* Before the last call: after it the server thread ends and
-         * its stacks go back. */
-        if (i == 1099)
-            CHECK_EQ(ks_sys_mem_info(&after), 0);
-        struct ks_msg m = { .label = (uint64_t)i, .data = (uint64_t)(uintptr_t)d,
-                            .data_len = sizeof(d), .data_cap = sizeof(d) };
-        good += ks_sys_ipc_call(ep, &m, KS_TIMEOUT_INFINITE) == 0 && m.label == (uint64_t)i + 1000;
-    }
-    CHECK_EQ(good, 1100);
-    CHECK_EQ(join(&t), 0);
-    CHECK_EQ(after.free_frames, before.free_frames);
     CHECK_EQ(ks_sys_handle_close(ep), 0);
 }
