@@ -31,13 +31,6 @@
 
 struct sched_cpu *sched_cpus[SCHED_MAX_CPUS];
 unsigned sched_cpu_count;
-bool sched_started;
-
-bool sched_running(void)
-{
-    return __atomic_load_n(&sched_started, __ATOMIC_ACQUIRE);
-}
-
 struct thread *sched_current(void)
 {
     struct sched_cpu *c = this_cpu();
@@ -361,16 +354,6 @@ void sched_exit_current(void)
         timer_cancel(&c->current->timeout);
     sched_switch_to(c, sched_pick_next(c));
     panic("sched: a dead thread was switched back in");
-}
-
-void sched_remove(struct thread *t)
-{
-    if (t->queued) {
-        runqueue_remove(&sched_cpus[t->cpu]->rq, &t->link, t->priority);
-        t->queued = false;
-    } else if (t->state == KS_THREAD_RUNNING) {
-        sched_kick(t->cpu);
-    }
 }
 
 void sched_set_priority(struct thread *t, unsigned priority)

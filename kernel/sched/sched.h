@@ -59,9 +59,6 @@ void sched_yield(void);
 /* End the current thread (already DEAD and off every queue): switch
  * away for good.  Kernel lock held. */
 __attribute__((noreturn)) void sched_exit_current(void);
-/* Take a thread off its run queue (it is READY) or mark it for leaving
- * (RUNNING elsewhere: that CPU is interrupted).  Kernel lock held. */
-void sched_remove(struct thread *t);
 /* A new priority or affinity for t, applied at once. */
 void sched_set_priority(struct thread *t, unsigned priority);
 void sched_set_affinity(struct thread *t, uint64_t cpu_mask);
@@ -79,8 +76,6 @@ void sched_leave_kernel(void);
 /* The timer interrupt found the kernel lock busy: run this CPU's due
  * timer events at its next kernel exit.  Any context. */
 void sched_note_timer(void);
-/* Has sched_start run? */
-bool sched_running(void);
 
 /* ---- called by the arch ---- */
 /* A new thread's first run (on its kernel stack, interrupts off, kernel

@@ -30,8 +30,7 @@ void sched_thread_start(void)
 void sched_exit_to_user(void)
 {
     struct sched_cpu *c = this_cpu();
-    if (!__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
-        !__atomic_load_n(&c->timer_pending, __ATOMIC_ACQUIRE) &&
+    if (!__atomic_load_n(&c->work, __ATOMIC_ACQUIRE) &&
         !__atomic_load_n(&c->current->kill, __ATOMIC_ACQUIRE))
         return;
     kernel_lock();
@@ -140,7 +139,6 @@ static void ap_enter(void *arg)
 
 void sched_start(void)
 {
-    __atomic_store_n(&sched_started, true, __ATOMIC_RELEASE);
     for (unsigned i = 1; i < sched_cpu_count; i++)
         if (sched_cpus[i] && arch_cpu_run_idle(i, ap_enter, NULL) < 0)
             kerror("sched: CPU %u did not take its idle thread\n", i);

@@ -39,7 +39,6 @@ struct sched_cpu {
 
 extern struct sched_cpu *sched_cpus[SCHED_MAX_CPUS];
 extern unsigned sched_cpu_count;   /* CPU numbers with a block (some may be NULL) */
-extern bool sched_started;
 
 static inline struct sched_cpu *this_cpu(void)
 {

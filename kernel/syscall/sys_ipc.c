@@ -146,13 +146,12 @@ SYSCALL_HANDLER(sys_ipc_recv)
     return receive(ep, a1, &x, a2);
 }
 
-SYSCALL_HANDLER(sys_ipc_reply)
+/* Answer the call this thread holds with *user_msg, decoded as a send
+ * of its own (its data_len and handles). */
+static int reply_with(uint64_t user_msg)
 {
-    (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
-    if (!sched_current()->ipc_reply_to)
-        return -KS_ERR_NOT_FOUND;
     struct ipc_transfer x;
-    int err = ipc_decode(a0, IPC_SENDS, &x);
+    int err = ipc_decode(user_msg, IPC_SENDS, &x);
     if (err == 0) {
         struct cap *caps[KS_MSG_HANDLES_MAX];
         err = ipc_check_handles(own_handles(), &x.msg, caps);
@@ -163,6 +162,14 @@ SYSCALL_HANDLER(sys_ipc_reply)
     return err;
 }
 
+SYSCALL_HANDLER(sys_ipc_reply)
+{
+    (void)a1; (void)a2; (void)a3; (void)a4; (void)a5;
+    if (!sched_current()->ipc_reply_to)
+        return -KS_ERR_NOT_FOUND;
+    return reply_with(a0);
+}
+
 SYSCALL_HANDLER(sys_ipc_reply_recv)
 {
     (void)a3; (void)a4; (void)a5;
@@ -171,22 +178,9 @@ SYSCALL_HANDLER(sys_ipc_reply_recv)
     int err = decode_call(a0, KS_RIGHT_READ, a1, IPC_RECEIVES, &x, &ep);
     if (err < 0)
         return err;
-    if (sched_current()->ipc_reply_to) {
-        /* The reply is decoded as a send of its own: the same struct,
-         * read again, with its data_len and handles. */
-        struct ipc_transfer reply;
-        err = ipc_decode(a1, IPC_SENDS, &reply);
-        if (err == 0) {
-            struct cap *caps[KS_MSG_HANDLES_MAX];
-            err = ipc_check_handles(own_handles(), &reply.msg, caps);
-        }
-        if (err == 0)
-            err = ipc_reply(&reply);
-        ipc_transfer_fini(&reply);
-        if (err < 0) {
-            ipc_transfer_fini(&x);
-            return err;
-        }
+    if (sched_current()->ipc_reply_to && (err = reply_with(a1)) < 0) {
+        ipc_transfer_fini(&x);
+        return err;
     }
     return receive(ep, a1, &x, a2);
 }
