@@ -19,6 +19,7 @@
 #include "arch.h"
 #include "debug/kprintf.h"
 #include "init/boot.h"
+#include "init/boot_caps.h"
 #include "kestrel/errors.h"
 #include "lib/string.h"
 #include "mm/heap.h"
@@ -198,8 +199,14 @@ static int process_image(struct process *p, const char *path, const char *const 
     };
     /* The main thread's id is the next one handed out. */
     info.tid = thread_peek_next_tid();
-    /* Derived before the frame is built: the frame carries their values. */
-    err = start_handles_derive(p, sh, &info);
+    /* Derived before the frame is built: the frame carries their values.
+     * The first process (no creator's list) gets the boot capabilities. */
+    if (sh) {
+        err = start_handles_derive(p, sh, &info);
+    } else {
+        err = boot_caps_install(&p->handles, info.handles);
+        info.handle_count = BOOT_CAPS_COUNT;
+    }
     if (err < 0)
         return err;
     return user_stack_start_frame(&p->space, USER_MAIN_STACK_TOP, argv, argc, &info, sp);

@@ -49,6 +49,25 @@ SYSCALL_HANDLER(sys_ipc_recv);
 SYSCALL_HANDLER(sys_ipc_call);
 SYSCALL_HANDLER(sys_ipc_reply);
 SYSCALL_HANDLER(sys_ipc_reply_recv);
+SYSCALL_HANDLER(sys_memory_create);
+SYSCALL_HANDLER(sys_memory_create_physical);
+SYSCALL_HANDLER(sys_memory_read);
+SYSCALL_HANDLER(sys_memory_write);
+SYSCALL_HANDLER(sys_memory_map);
+SYSCALL_HANDLER(sys_memory_unmap);
+SYSCALL_HANDLER(sys_memory_protect);
+SYSCALL_HANDLER(sys_memory_info);
+SYSCALL_HANDLER(sys_interrupt_create);
+SYSCALL_HANDLER(sys_interrupt_ack);
+SYSCALL_HANDLER(sys_interrupt_info);
+SYSCALL_HANDLER(sys_io_ports_create);
+SYSCALL_HANDLER(sys_io_ports_enable);
+SYSCALL_HANDLER(sys_io_ports_disable);
+SYSCALL_HANDLER(sys_process_create);
+SYSCALL_HANDLER(sys_process_start);
+SYSCALL_HANDLER(sys_process_usage);
+SYSCALL_HANDLER(sys_ipc_call_regs);
+SYSCALL_HANDLER(sys_ipc_reply_recv_regs);
 
 /* Unused arguments of a handler. */
 #define SYSCALL_UNUSED6() (void)a0; (void)a1; (void)a2; (void)a3; (void)a4; (void)a5

@@ -41,6 +41,7 @@ enum ks_object_type {
     KS_OBJECT_THREAD,
     KS_OBJECT_INTERRUPT,
     KS_OBJECT_IO_PORTS,
+    KS_OBJECT_RESOURCE,         /* the boot resource (kestrel/device.h) */
     KS_OBJECT_TYPE_COUNT
 };
 

@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 #include "kestrel/errors.h"
+#include "kestrel/handle.h"
 
 #define KS_TIMEOUT_POLL      0ull
 #define KS_TIMEOUT_INFINITE  (~0ull)
@@ -127,6 +128,62 @@ enum ks_syscall {
                                    this thread received last */
     KS_SYS_IPC_REPLY_RECV,      /* (endpoint, struct ks_msg *msg, timeout):
                                    reply with *msg, then receive into it */
+    /* Memory objects (kestrel/memory.h). */
+    KS_SYS_MEMORY_CREATE,       /* (uint64_t size, uint32_t flags = 0) -> a
+                                   handle (READ, WRITE, MAP, DUPLICATE,
+                                   TRANSFER, MANAGE) to a new anonymous
+                                   object of size bytes rounded up to pages
+                                   (<= KS_MEMORY_SIZE_MAX), zero-filled on
+                                   demand */
+    KS_SYS_MEMORY_CREATE_PHYSICAL, /* (resource handle, uint64_t phys,
+                                   uint64_t size, uint32_t flags) -> a handle
+                                   to the physical range (page-aligned);
+                                   needs MANAGE on the boot resource; RAM the
+                                   kernel owns is refused (-KS_ERR_DENIED) */
+    KS_SYS_MEMORY_READ,         /* (handle, uint64_t offset, void *buf,
+                                   uint64_t len) -> 0; needs READ */
+    KS_SYS_MEMORY_WRITE,        /* (handle, uint64_t offset, const void *buf,
+                                   uint64_t len) -> 0; needs WRITE */
+    KS_SYS_MEMORY_MAP,          /* (handle, uint64_t offset, uint64_t size,
+                                   uint64_t addr, uint32_t prot | flags) ->
+                                   the address mapped; addr 0 = the kernel
+                                   picks; needs MAP and the rights prot
+                                   implies (READ, WRITE, EXECUTE) */
+    KS_SYS_MEMORY_UNMAP,        /* (uint64_t addr, uint64_t size) -> 0: whole
+                                   mappings only */
+    KS_SYS_MEMORY_PROTECT,      /* (uint64_t addr, uint64_t size, uint32_t
+                                   prot) -> 0; never wider than the mapping
+                                   was allowed */
+    KS_SYS_MEMORY_INFO,         /* (handle, struct ks_memory_info *out) -> 0;
+                                   needs READ */
+    /* Device access (kestrel/device.h). */
+    KS_SYS_INTERRUPT_CREATE,    /* (resource handle, uint32_t line,
+                                   notification handle, uint64_t bits) -> an
+                                   interrupt handle (READ, WAIT, MANAGE,
+                                   DUPLICATE, TRANSFER); the notification
+                                   handle needs SIGNAL */
+    KS_SYS_INTERRUPT_ACK,       /* (interrupt handle) -> 0: unmask the line;
+                                   needs WAIT */
+    KS_SYS_INTERRUPT_INFO,      /* (interrupt handle, struct
+                                   ks_interrupt_info *out) -> 0; needs READ */
+    KS_SYS_IO_PORTS_CREATE,     /* (resource handle, uint32_t base, uint32_t
+                                   count) -> an I/O-port handle (READ, WRITE,
+                                   DUPLICATE, TRANSFER, MANAGE) */
+    KS_SYS_IO_PORTS_ENABLE,     /* (I/O-port handle) -> 0: IN/OUT on the range
+                                   allowed to this process; needs READ and
+                                   WRITE */
+    KS_SYS_IO_PORTS_DISABLE,    /* (I/O-port handle) -> 0 */
+    /* Process creation from a memory object. */
+    KS_SYS_PROCESS_CREATE,      /* (const struct ks_process_create *args) -> a
+                                   process handle (PROCESS_RIGHTS) to a new
+                                   process, not yet running */
+    KS_SYS_PROCESS_START,       /* (process handle) -> 0: its first thread
+                                   runs; needs MANAGE; once */
+    KS_SYS_PROCESS_USAGE,       /* (process handle or 0 = self, struct
+                                   ks_process_usage *out) -> 0; needs READ */
+    /* IPC through registers (kestrel/ipc.h, "Register messages"). */
+    KS_SYS_IPC_CALL_REGS,
+    KS_SYS_IPC_REPLY_RECV_REGS,
     KS_SYS_COUNT
 };
 
@@ -204,5 +261,43 @@ struct ks_start_info {
     uint32_t reserved2;
     int64_t handles[KS_START_HANDLES_MAX];
 };
+
+/* Resource limits of a process (quotas).  Each is at most the
+ * creator's own limit; 0 in ks_process_create means "the creator's". */
+struct ks_limits {
+    uint32_t handles;           /* capability slots */
+    uint32_t threads;           /* live threads */
+    uint64_t memory_bytes;      /* user memory: its image and stacks, and the
+                                   committed pages of memory objects it
+                                   created */
+    uint64_t kernel_bytes;      /* kernel memory for the objects it created
+                                   (threads, endpoints, notifications, memory
+                                   objects' page lists, handle tables) */
+};
+
+struct ks_process_usage {
+    struct ks_limits limits;
+    struct ks_limits used;
+};
+
+/* The arguments of process_create.  The image is an ELF64 executable at
+ * [image_offset, image_offset + image_size) of the memory object named by
+ * image (needs READ).  The child starts with copies of the handles
+ * listed (each needs DUPLICATE and TRANSFER) and nothing else. */
+struct ks_process_create {
+    ks_handle_t image;
+    uint64_t image_offset;
+    uint64_t image_size;
+    const char *name;           /* NUL-terminated, shown in logs; may be NULL */
+    const char *const *argv;
+    uint32_t argc;              /* <= KS_ARGV_MAX */
+    uint32_t handle_count;      /* <= KS_START_HANDLES_MAX */
+    const ks_handle_t *handles;
+    struct ks_limits limits;    /* 0 fields: the creator's */
+};
+
+/* The first process's start handles (ks_start_info.handles[]). */
+#define KS_START_RESOURCE 0     /* the boot resource (kestrel/device.h) */
+#define KS_START_INITRD   1     /* the initramfs, a read-only memory object */
 
 #endif /* KESTREL_ABI_SYSCALL_H */
