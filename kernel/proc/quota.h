@@ -31,6 +31,12 @@ enum quota_kind {
 struct quota;
 struct process;
 
+/* Give q (a new process's, not yet started) the limits want: a 0 field
+ * keeps q's current limit (the creator's, inherited), any other must
+ * be no higher than creator's limit of that kind (-KS_ERR_DENIED). */
+int quota_set_limits(struct quota *q, const struct ks_limits *want,
+                     const struct quota *creator);
+
 /* The quota of p (never NULL for a user process). */
 struct quota *process_quota(struct process *p);
 
