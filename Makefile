@@ -60,8 +60,13 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUD
 # DEBUG=1 (the default) turns on the kernel's self-checks that cost time:
 # heap red zones, poisoning and allocation sites.  DEBUG=0 for benchmarks.
 DEBUG ?= 1
+# IPC_FASTPATH=1 (the default) builds the IPC register fast path
+# (kernel/ipc/fastpath.c); 0 leaves every IPC to the slow path.  The
+# kernel command line's ipc=slow turns a built fast path off at boot.
+IPC_FASTPATH ?= 1
 KERNEL_CFLAGS := $(FREESTANDING) -m64 -mno-red-zone -mcmodel=kernel \
                  $(if $(filter 1,$(DEBUG)),-DKESTREL_DEBUG=1) \
+                 -DKCONFIG_IPC_FASTPATH=$(if $(filter 1,$(IPC_FASTPATH)),1,0) \
                  -Ikernel/abi -Ikernel -Iarch/x86_64/kernel
 LOADER_CFLAGS := $(FREESTANDING) -m32 -march=i686 -Ikernel/abi -Iarch/x86_64/loader
 # NASM's DWARF records the absolute source folder and it has no prefix

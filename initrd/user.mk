@@ -39,7 +39,7 @@ $(USER_LIB): $(USER_LIB_OBJS)
 
 # Programs of the normal initramfs.
 USER_SRCS_init   := initrd/init/init.c
-USER_SRCS_ubench := tests/bench/user/ubench.c
+USER_SRCS_ubench := tests/bench/user/ubench.c tests/bench/user/ubench_ipc.c
 USER_INITRD_PROGRAMS := init ubench
 USER_INITRD_BINS := $(addprefix $(USER_BIN)/,$(USER_INITRD_PROGRAMS))
 

@@ -14,6 +14,7 @@
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "init/boot.h"
+#include "ipc/ipc_regs.h"
 #include "kestrel/qemu_exit.h"
 #include "init/version.h"
 #include "ktest/ktest.h"
@@ -139,6 +140,10 @@ static __attribute__((noreturn)) void start_userspace(void)
         path[i] = kernel_options.init[i];
     path[len] = 0;
     const char *argv[] = { path };
+    if (kernel_options.ipc_slow)
+        ipc_fastpath_enabled = false;
+    kinfo("ipc: fast path %s\n", ipc_fastpath_enabled ? "on" :
+          KCONFIG_IPC_FASTPATH ? "off (ipc=slow)" : "off (built without it)");
     process_set_init_exit_hook(init_exited);
     int64_t pid = 0;
     kernel_lock();

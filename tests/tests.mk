@@ -46,12 +46,16 @@ $(TIMG)/usertest.iso: $(TBOOT)/usertest/.ok grub/grub.cfg tests/boot/usertest.cf
 $(TIMG)/usertest.img: $(TBOOT)/usertest/.ok grub/grub.cfg tests/boot/usertest.cfg scripts/mkdisk \
                       image/early.cfg
 	$(Q)scripts/mkdisk -o $@ -b $(TBOOT)/usertest -x tests/boot/usertest.cfg
+$(TIMG)/usertest-slow.iso: $(TBOOT)/usertest/.ok grub/grub.cfg tests/boot/usertest-slow.cfg \
+                           scripts/mkiso
+	$(Q)scripts/mkiso -o $@ -b $(TBOOT)/usertest -x tests/boot/usertest-slow.cfg
 $(TIMG)/init-not-elf.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/init-not-elf.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/init-not-elf.cfg
 $(TIMG)/init-missing.iso: $(BOOT_FILES) grub/grub.cfg tests/boot/init-missing.cfg scripts/mkiso
 	$(Q)scripts/mkiso -o $@ -b $(BUILD)/boot -x tests/boot/init-missing.cfg
 
 TEST_IMAGES := $(TIMG)/usertest.iso $(TIMG)/usertest.img $(TIMG)/init-not-elf.iso \
+               $(TIMG)/usertest-slow.iso \
                $(TIMG)/init-missing.iso \
                $(TIMG)/ktest.iso $(TIMG)/ktest.img $(TIMG)/bios-fb.iso $(TIMG)/default.iso \
                $(TIMG)/bochs.iso $(TIMG)/ktest-smp2.iso $(TIMG)/no-kernel.iso $(TIMG)/notelf.iso \

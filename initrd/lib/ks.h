@@ -16,7 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kestrel/syscall.h"
+#include "ks_device.h"
+#include "ks_memory.h"
 #include "ks_mutex.h"
+#include "ks_quota.h"
 #include "ks_syscall.h"
 #include "ks_thread.h"
 #include "stdio.h"

@@ -69,4 +69,21 @@ static inline int64_t ks_sys_ipc_reply_recv(ks_handle_t endpoint, struct ks_msg 
                        timeout_ns);
 }
 
+/* A register message (kestrel/ipc.h, "Register messages"): what
+ * ks_ipc_call_regs and ks_ipc_reply_recv_regs send and, on return, what
+ * arrived.  info is KS_MSGINFO(label, number of words); words past the
+ * count that arrived keep what they held. */
+struct ks_regs_msg {
+    uint64_t info;
+    uint64_t words[KS_MSG_WORDS];
+    uint64_t badge;                 /* out: the sender's badge (0 for a reply) */
+};
+
+/* Call endpoint (WRITE) with *m and wait, without a timeout, for the
+ * reply, which replaces *m. */
+int64_t ks_ipc_call_regs(ks_handle_t endpoint, struct ks_regs_msg *m);
+/* Reply with *m when this thread owes a reply, then wait, without a
+ * timeout, for a message on endpoint (READ), which replaces *m. */
+int64_t ks_ipc_reply_recv_regs(ks_handle_t endpoint, struct ks_regs_msg *m);
+
 #endif /* KS_IPC_H */

@@ -26,7 +26,6 @@
 #include "cap/handle.h"
 #include "kestrel/errors.h"
 
-#define HANDLE_SLOT_MASK ((1ull << HANDLE_SLOT_BITS) - 1)
 
 /* Object ids are never reused while the kernel runs; 0 means none. */
 static uint64_t kobject_next_id = 1;
@@ -37,11 +36,7 @@ void kobject_init(struct kobject *obj, uint32_t type, void (*destroy)(struct kob
     obj->refs = 1;
     obj->id = kobject_next_id++;
     obj->destroy = destroy;
-}
-
-void kobject_ref(struct kobject *obj)
-{
-    obj->refs++;
+    obj->cap_removed = NULL;
 }
 
 void kobject_unref(struct kobject *obj)
@@ -52,7 +47,7 @@ void kobject_unref(struct kobject *obj)
 
 static struct cap *slot_cap(struct handle_table *t, uint32_t slot)
 {
-    return &t->chunks[slot / HANDLE_CHUNK_SLOTS][slot % HANDLE_CHUNK_SLOTS];
+    return handle_slot_cap(t, slot);
 }
 
 int64_t handle_value(const struct cap *cap)
@@ -132,6 +127,8 @@ static void slot_release(struct cap *cap)
 {
     struct handle_table *t = cap->table;
     struct kobject *obj = cap->obj;
+    if (obj->cap_removed != NULL)
+        obj->cap_removed(obj, cap);
     cap->obj = NULL;
     cap->rights = 0;
     cap->badge = 0;
@@ -192,29 +189,6 @@ static void cap_close(struct cap *cap)
     tree_reparent_children(cap);
     tree_unlink(cap);
     slot_release(cap);
-}
-
-int handle_lookup(struct handle_table *t, int64_t handle, uint32_t type, uint32_t rights,
-                  struct cap **out)
-{
-    if (handle <= 0)
-        return -KS_ERR_BAD_HANDLE;
-    uint64_t value = (uint64_t)handle;
-    uint64_t slot_plus_one = value & HANDLE_SLOT_MASK;
-    uint64_t generation = value >> HANDLE_SLOT_BITS;
-    if (slot_plus_one == 0 || slot_plus_one > (uint64_t)t->chunk_count * HANDLE_CHUNK_SLOTS)
-        return -KS_ERR_BAD_HANDLE;
-    struct cap *cap = slot_cap(t, (uint32_t)slot_plus_one - 1);
-    /* Compared in 64 bits: a value with bits above the 32 of the slot's
-     * generation never matches. */
-    if (cap->obj == NULL || cap->generation != generation)
-        return -KS_ERR_BAD_HANDLE;
-    if (type != KS_OBJECT_NONE && cap->obj->type != type)
-        return -KS_ERR_WRONG_TYPE;
-    if ((cap->rights & rights) != rights)
-        return -KS_ERR_DENIED;
-    *out = cap;
-    return 0;
 }
 
 int handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights,

@@ -29,6 +29,8 @@
  *   handle_move       the capability changes tables, keeping its place in
  *                     the tree (a transfer that moves)
  *   handle_table_fini close every slot (process end)
+ * Each of close, revoke, move and fini calls the object's cap_removed
+ * hook (when set) for every capability it takes out of a slot.
  *
  * Locking: the kernel lock (or a single thread in host tests).  Chunks
  * come from handle_chunk_alloc/handle_chunk_free, which the kernel (and
@@ -40,17 +42,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kestrel/errors.h"
 #include "kestrel/handle.h"
+
+struct cap;
 
 struct kobject {
     uint32_t type;            /* enum ks_object_type */
     uint32_t refs;
     uint64_t id;              /* unique, for ks_handle_info.object_id */
     void (*destroy)(struct kobject *obj);
+    /* Called (when set) as a capability naming the object leaves its
+     * slot: closed, revoked, moved to another table or dropped by
+     * handle_table_fini; cap is still filled in.  It must not touch the
+     * handle tables.  kobject_init leaves it NULL. */
+    void (*cap_removed)(struct kobject *obj, struct cap *cap);
 };
 
 void kobject_init(struct kobject *obj, uint32_t type, void (*destroy)(struct kobject *obj));
-void kobject_ref(struct kobject *obj);
+static inline void kobject_ref(struct kobject *obj)
+{
+    obj->refs++;
+}
 /* Drop a reference; the last one destroys the object. */
 void kobject_unref(struct kobject *obj);
 
@@ -90,8 +103,37 @@ void handle_chunk_free(void *chunk);
 void handle_table_init(struct handle_table *t, uint32_t limit);
 void handle_table_fini(struct handle_table *t);
 
-int handle_lookup(struct handle_table *t, int64_t handle, uint32_t type, uint32_t rights,
-                  struct cap **out);
+/* Inline: every system call that takes a handle starts here, the IPC
+ * fast path included. */
+static inline struct cap *handle_slot_cap(struct handle_table *t, uint32_t slot)
+{
+    return &t->chunks[slot / HANDLE_CHUNK_SLOTS][slot % HANDLE_CHUNK_SLOTS];
+}
+
+#define HANDLE_SLOT_MASK ((1ull << HANDLE_SLOT_BITS) - 1)
+
+static inline int handle_lookup(struct handle_table *t, int64_t handle, uint32_t type,
+                                uint32_t rights, struct cap **out)
+{
+    if (handle <= 0)
+        return -KS_ERR_BAD_HANDLE;
+    uint64_t value = (uint64_t)handle;
+    uint64_t slot_plus_one = value & HANDLE_SLOT_MASK;
+    uint64_t generation = value >> HANDLE_SLOT_BITS;
+    if (slot_plus_one == 0 || slot_plus_one > (uint64_t)t->chunk_count * HANDLE_CHUNK_SLOTS)
+        return -KS_ERR_BAD_HANDLE;
+    struct cap *cap = handle_slot_cap(t, (uint32_t)slot_plus_one - 1);
+    /* Compared in 64 bits: a value with bits above the 32 of the slot's
+     * generation never matches. */
+    if (cap->obj == NULL || cap->generation != generation)
+        return -KS_ERR_BAD_HANDLE;
+    if (type != KS_OBJECT_NONE && cap->obj->type != type)
+        return -KS_ERR_WRONG_TYPE;
+    if ((cap->rights & rights) != rights)
+        return -KS_ERR_DENIED;
+    *out = cap;
+    return 0;
+}
 int handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights,
                    uint64_t badge, int64_t *handle_out);
 int handle_derive(struct cap *from, struct handle_table *to, uint32_t rights, uint64_t badge,

@@ -10,6 +10,12 @@
  * without taking the bits is its own death (its process is ending): it
  * then passes the wake on to the next waiter, so bits set while other
  * threads wait never sit unseen.
+ *
+ * Quota: a notification costs the creating thread's process kernel
+ * memory (its struct) from creation until it is freed, which may be
+ * after that process has ended: the object keeps a reference to the
+ * quota it was charged to.  The reference lives in a wrapper private to
+ * this file, so the struct of notification.h stays as it is.
  */
 #include "arch.h"
 #include "cap/notification.h"
@@ -17,23 +23,42 @@
 #include "kestrel/errors.h"
 #include "kestrel/syscall.h"
 #include "mm/heap.h"
+#include "proc/process.h"
+#include "proc/quota.h"
 #include "sched/sched.h"
+
+struct charged_notification {
+    struct notification n;       /* first: notification_of works unchanged */
+    struct quota *quota;         /* charged for this struct; a reference */
+};
 
 static void notification_destroy(struct kobject *obj)
 {
-    struct notification *n = notification_of(obj);
+    struct charged_notification *c = (struct charged_notification *)notification_of(obj);
     /* Every waiter holds a reference: the last one cannot go while a
      * thread still sits on the list. */
-    if (!rq_list_empty(&n->waiters.head))
+    if (!rq_list_empty(&c->n.waiters.head))
         panic("notification %llu destroyed with threads waiting", (unsigned long long)obj->id);
-    kfree(n);
+    quota_uncharge(c->quota, QUOTA_KERNEL, sizeof(*c));
+    quota_unref(c->quota);
+    kfree(c);
 }
 
 int notification_create(struct notification **out)
 {
-    struct notification *n = kmalloc(sizeof(*n));
-    if (!n)
+    struct thread *self = sched_current();
+    struct quota *q = self ? process_quota(self->process) : NULL;
+    int err = quota_charge(q, QUOTA_KERNEL, sizeof(struct charged_notification));
+    if (err < 0)
+        return err;
+    struct charged_notification *c = kmalloc(sizeof(*c));
+    if (!c) {
+        quota_uncharge(q, QUOTA_KERNEL, sizeof(*c));
         return -KS_ERR_NO_MEMORY;
+    }
+    quota_ref(q);
+    c->quota = q;
+    struct notification *n = &c->n;
     kobject_init(&n->obj, KS_OBJECT_NOTIFICATION, notification_destroy);
     n->bits = 0;
     wait_queue_init(&n->waiters);

@@ -25,6 +25,7 @@
 #include "arch.h"
 #include "debug/panic.h"
 #include "ipc/endpoint.h"
+#include "ipc/inherit.h"
 #include "kestrel/errors.h"
 #include "kestrel/syscall.h"
 #include "mm/heap.h"
@@ -32,11 +33,13 @@
 #include "sched/sched.h"
 #include "syscall/syscall.h"
 
-static void endpoint_release(struct endpoint *ep)
+void endpoint_release(struct endpoint *ep)
 {
     if (--ep->holds == 0) {
         if (!rq_list_empty(&ep->senders.head) || !rq_list_empty(&ep->receivers.head))
             panic("endpoint %llu freed with threads queued", (unsigned long long)ep->obj.id);
+        quota_uncharge(ep->quota, QUOTA_KERNEL, sizeof(*ep));
+        quota_unref(ep->quota);
         kfree(ep);
     }
 }
@@ -53,9 +56,18 @@ static void endpoint_destroy(struct kobject *obj)
 
 int endpoint_create(struct endpoint **out)
 {
+    struct thread *self = sched_current();
+    struct quota *q = self && self->process ? process_quota(self->process) : NULL;
+    int err = quota_charge(q, QUOTA_KERNEL, sizeof(struct endpoint));
+    if (err < 0)
+        return err;
     struct endpoint *ep = kmalloc(sizeof(*ep));
-    if (!ep)
+    if (!ep) {
+        quota_uncharge(q, QUOTA_KERNEL, sizeof(struct endpoint));
         return -KS_ERR_NO_MEMORY;
+    }
+    quota_ref(q);
+    ep->quota = q;
     kobject_init(&ep->obj, KS_OBJECT_ENDPOINT, endpoint_destroy);
     ep->holds = 1;
     wait_queue_init(&ep->senders);
@@ -115,6 +127,7 @@ static void link_call(struct thread *server, struct thread *caller, struct ipc_t
     kobject_ref(&server->process->obj);
     cx->server_tid = server->tid;
     cx->reply = IPC_REPLY_PENDING;
+    ipc_inherit_link(server, caller);
 }
 
 int endpoint_send(struct endpoint *ep, struct ipc_transfer *x, uint64_t timeout_ns)
@@ -195,8 +208,11 @@ int endpoint_recv(struct endpoint *ep, struct ipc_transfer *x, uint64_t timeout_
 static void unlink_call(struct ipc_transfer *x, struct thread *server)
 {
     struct thread *self = sched_current();
-    if (server && server->ipc_reply_to == self)
+    if (server && server->ipc_reply_to == self) {
         server->ipc_reply_to = NULL;
+        ipc_inherit_unlink(server, self);
+    }
+    self->ipc_callee = NULL;
     kobject_unref(&x->server->obj);
     x->server = NULL;
 }
@@ -205,6 +221,11 @@ int ipc_wait_reply(struct ipc_transfer *x)
 {
     struct thread *self = sched_current();
     for (;;) {
+        if (x->reply == IPC_REPLY_DONE) {
+            /* The server cleared its side when it replied. */
+            unlink_call(x, NULL);
+            return ipc_copy_out(x);
+        }
         struct thread *server = thread_find(x->server, x->server_tid);
         if (x->reply == IPC_REPLY_PENDING &&
             (!server || server->state == KS_THREAD_DEAD || server->ipc_reply_to != self))
@@ -246,6 +267,7 @@ int ipc_reply(struct ipc_transfer *x)
         return err;
     cx->reply = IPC_REPLY_DONE;
     self->ipc_reply_to = NULL;
+    ipc_inherit_unlink(self, caller);
     wake_caller(caller);
     return 0;
 }
@@ -258,5 +280,6 @@ void ipc_drop_reply(void)
         return;
     caller->ipc_xfer->reply = IPC_REPLY_GONE;
     self->ipc_reply_to = NULL;
+    ipc_inherit_unlink(self, caller);
     wake_caller(caller);
 }

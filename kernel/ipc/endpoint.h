@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "cap/handle.h"
+#include "proc/quota.h"
 #include "ipc/message.h"
 #include "proc/thread.h"
 
@@ -40,15 +41,20 @@ struct endpoint {
     uint32_t holds;              /* threads inside a call, + 1 while handles exist */
     struct wait_queue senders;   /* blocked send/call; thread.ipc_xfer is the message */
     struct wait_queue receivers; /* blocked recv; thread.ipc_xfer is the room */
+    struct quota *quota;         /* charged for this struct (a reference); NULL: none */
 };
 
-/* 0 and *out with one reference, or -KS_ERR_NO_MEMORY. */
+/* 0 and *out with one reference, charged to the current process's
+ * kernel-memory quota; -KS_ERR_DENIED over the quota, -KS_ERR_NO_MEMORY. */
 int endpoint_create(struct endpoint **out);
 
 static inline struct endpoint *endpoint_of(struct kobject *obj)
 {
     return (struct endpoint *)((char *)obj - __builtin_offsetof(struct endpoint, obj));
 }
+
+/* Drop a hold on ep (a thread leaving a block on it); the last frees it. */
+void endpoint_release(struct endpoint *ep);
 
 /* Send x (decoded, x->badge set) on ep, blocking at most timeout_ns for a
  * receiver.  0: taken (for a call, the reply is now pending).  Errors:

@@ -55,15 +55,18 @@ int ipc_decode(uint64_t user_msg, unsigned what, struct ipc_transfer *x)
         return err;
     uint32_t need = 0;
     if (what & IPC_SENDS) {
-        if (x->msg.data_len > KS_MSG_DATA_MAX || x->msg.handle_count > KS_MSG_HANDLES_MAX)
+        if (x->msg.data_len > KS_MSG_DATA_MAX || x->msg.handle_count > KS_MSG_HANDLES_MAX ||
+            x->msg.label > KS_MSG_LABEL_MAX)
             return -KS_ERR_INVALID_ARGUMENT;
         err = probe_user(x->msg.data, x->msg.data_len, false);
         if (err < 0)
             return err;
         need = x->msg.data_len;
+        x->words = KS_MSG_WORDS;
     }
     if (what & IPC_RECEIVES) {
         x->recv_cap = x->msg.data_cap < KS_MSG_DATA_MAX ? x->msg.data_cap : KS_MSG_DATA_MAX;
+        x->handle_cap = KS_MSG_HANDLES_MAX;
         err = probe_user(x->msg.data, x->recv_cap, true);
         if (err < 0)
             return err;
@@ -147,7 +150,7 @@ int ipc_deliver(struct ipc_transfer *src, struct thread *from, struct ipc_transf
 {
     *receiver_fault = false;
     const struct ks_msg *m = &src->msg;
-    if (m->data_len > dst->recv_cap)
+    if (m->data_len > dst->recv_cap || m->handle_count > dst->handle_cap)
         return -KS_ERR_INVALID_ARGUMENT;
     struct handle_table *from_table = &from->process->handles;
     struct handle_table *to_table = &to->process->handles;
@@ -171,6 +174,7 @@ int ipc_deliver(struct ipc_transfer *src, struct thread *from, struct ipc_transf
         return err;
     dst->msg.label = m->label;
     memcpy(dst->msg.words, m->words, sizeof(dst->msg.words));
+    dst->words = src->words;
     dst->msg.badge = src->badge;
     dst->msg.data_len = m->data_len;
     dst->msg.handle_count = m->handle_count;

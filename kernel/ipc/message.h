@@ -56,14 +56,22 @@ enum ipc_reply_state {
     IPC_REPLY_GONE     /* the server died or dropped the call */
 };
 
+struct ipc_regs;
+
 struct ipc_transfer {
     struct ks_msg msg;        /* as the user gave it; on arrival the out fields */
     uint8_t *buffer;          /* the kernel buffer, NULL when no data can pass */
     uint32_t recv_cap;        /* bytes this side may receive (data_cap, clamped) */
+    /* The small fields together, so the fast path sets them in a store
+     * or two. */
+    uint8_t handle_cap;       /* handles this side may receive */
+    uint8_t words;            /* words the message carries (arrived: the sender's) */
     bool is_call;
     bool in_buffer;           /* an arrived message's data waits in buffer */
+    bool in_regs;             /* an arrived message is already in regs (fast path) */
     uint8_t state;            /* enum ipc_state */
     uint8_t reply;            /* enum ipc_reply_state */
+    struct ipc_regs *regs;    /* a register call's frame (ipc/ipc_regs.h), else NULL */
     uint64_t badge;           /* sender: the badge of the handle it used */
     struct process *server;   /* caller: the server's process (a reference) */
     int64_t server_tid;       /* caller: the server thread, within it */

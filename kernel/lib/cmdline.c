@@ -159,6 +159,15 @@ static const char *apply_word(const struct cmdline_word *w, struct cmdline_optio
         out->init_len = w->value_len;
         return NULL;
     }
+    if (span_is(w->key, w->key_len, "ipc")) {
+        if (span_is(w->value, w->value_len, "slow"))
+            out->ipc_slow = true;
+        else if (span_is(w->value, w->value_len, "fast"))
+            out->ipc_slow = false;
+        else
+            return "bad value (fast, slow)";
+        return NULL;
+    }
     if (span_is(w->key, w->key_len, "console")) {
         if (span_is(w->value, w->value_len, "serial"))
             out->serial_only = true;

@@ -47,6 +47,7 @@ struct cmdline_options {
     bool usertest;           /* run bin/usertest as the first process, then exit */
     const char *init;        /* init=PATH: the first process (not NUL-terminated) */
     size_t init_len;
+    bool ipc_slow;           /* ipc=slow: every IPC takes the slow path */
 };
 
 struct cmdline_word {

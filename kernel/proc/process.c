@@ -17,16 +17,27 @@
  * go, and nobody (no parent, no orphan rule) has to reap it.
  */
 #include "arch.h"
+#include "cap/io_ports.h"
 #include "debug/kprintf.h"
 #include "init/boot.h"
 #include "init/boot_caps.h"
 #include "kestrel/errors.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "mm/user_map.h"
+#include "mm/pmm.h"
 #include "proc/process.h"
+#include "proc/quota.h"
 #include "proc/thread.h"
 #include "proc/user_load.h"
 #include "sched/sched.h"
+
+/* A program's ELF image in kernel memory, and the name it goes by. */
+struct image_source {
+    const void *data;
+    size_t size;
+    const char *name;
+};
 
 /* The start handles of a spawn: values in creator's table. */
 struct spawn_handles {
@@ -87,25 +98,78 @@ static void free_thread_objects(struct process *p)
         thread_free(thread_of_process_link(p->threads.next));
 }
 
+static void process_release_resources(struct process *p);
+
 /* The last reference went: the memory is long gone, only the struct is
  * left (and, after a failed spawn, nothing else). */
 static void process_destroy(struct kobject *obj)
 {
     struct process *p = process_of(obj);
+    /* Created and never started (or killed): nothing else released it. */
+    if (p->state != PROCESS_ZOMBIE)
+        process_release_resources(p);
     free_thread_objects(p);
     process_count--;
+    quota_detach_table(p->quota);
+    quota_uncharge(p->quota, QUOTA_KERNEL, sizeof(*p));
+    quota_unref(p->quota);
     kfree(p);
 }
 
-static struct process *process_alloc(const char *path, struct process *creator)
+struct quota *process_quota(struct process *p)
+{
+    return p ? p->quota : NULL;
+}
+
+/* The first process's limits: the handles and threads of the old fixed
+ * limits, and all usable RAM for user and for kernel memory. */
+static void first_process_limits(struct ks_limits *out)
+{
+    struct pmm_stats stats;
+    pmm_get_stats(&stats);
+    out->handles = PROCESS_MAX_HANDLES;
+    out->threads = PROCESS_MAX_THREADS;
+    out->memory_bytes = stats.total_frames * PAGE_SIZE;
+    out->kernel_bytes = stats.total_frames * PAGE_SIZE;
+}
+
+/* p's quota: the creator's limits, under the creator's quota; its struct
+ * is charged to it (and so to every ancestor). */
+static int process_quota_init(struct process *p, struct process *creator)
+{
+    struct ks_limits first = { 0 };
+    if (!creator)
+        first_process_limits(&first);
+    int err = quota_create(process_quota(creator), &first, &p->quota);
+    if (err < 0)
+        return err;
+    err = quota_charge(p->quota, QUOTA_KERNEL, sizeof(*p));
+    if (err < 0) {
+        quota_unref(p->quota);
+        return err;
+    }
+    quota_attach_table(p->quota, &p->handles);
+    return 0;
+}
+
+static int process_alloc(const char *path, struct process *creator, struct process **out)
 {
     struct process *p = kmalloc(sizeof(*p));
     if (!p)
-        return NULL;
+        return -KS_ERR_NO_MEMORY;
     memset(p, 0, sizeof(*p));
-    if (vm_space_init(&p->space) < 0) {
+    handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
+    int err = process_quota_init(p, creator);
+    if (err < 0) {
         kfree(p);
-        return NULL;
+        return err;
+    }
+    if (vm_space_init(&p->space) < 0) {
+        quota_detach_table(p->quota);
+        quota_uncharge(p->quota, QUOTA_KERNEL, sizeof(*p));
+        quota_unref(p->quota);
+        kfree(p);
+        return -KS_ERR_NO_MEMORY;
     }
     /* The creation reference is the kernel's, kept while p has threads. */
     kobject_init(&p->obj, KS_OBJECT_PROCESS, process_destroy);
@@ -113,11 +177,27 @@ static struct process *process_alloc(const char *path, struct process *creator)
     p->creator_pid = creator ? creator->pid : 0;
     p->state = PROCESS_ALIVE;
     name_from_path(p->name, path);
-    handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     rq_list_init(&p->threads);
     wait_queue_init(&p->waiters);
     process_count++;
-    return p;
+    *out = p;
+    return 0;
+}
+
+int process_charge_memory(struct process *p, uint64_t bytes)
+{
+    int err = quota_charge(p->quota, QUOTA_MEMORY, bytes);
+    if (err == 0)
+        p->memory_charged += bytes;
+    return err;
+}
+
+void process_uncharge_memory(struct process *p, uint64_t bytes)
+{
+    if (bytes > p->memory_charged)
+        bytes = p->memory_charged;
+    quota_uncharge(p->quota, QUOTA_MEMORY, bytes);
+    p->memory_charged -= bytes;
 }
 
 /* Give back what a process holds besides its struct: handles (which may
@@ -125,8 +205,13 @@ static struct process *process_alloc(const char *path, struct process *creator)
 static void process_release_resources(struct process *p)
 {
     handle_table_fini(&p->handles);
+    io_ports_process_end(p);
+    /* Memory objects' pages are theirs, not p's: unmapped first, so that
+     * user_space_release frees only p's own frames. */
+    user_map_release_all(p);
     user_space_release(&p->space);
     vm_space_fini(&p->space);
+    process_uncharge_memory(p, p->memory_charged);
     p->state = PROCESS_ZOMBIE;
 }
 
@@ -173,19 +258,21 @@ static int start_handles_derive(struct process *p, const struct spawn_handles *s
 }
 
 /* Build the user half: program, main stack, start handles, start frame. */
-static int process_image(struct process *p, const char *path, const char *const *argv,
-                         uint32_t argc, const struct spawn_handles *sh,
-                         uintptr_t *entry, uintptr_t *sp)
+static int process_image(struct process *p, const struct image_source *src,
+                         const char *const *argv, uint32_t argc,
+                         const struct spawn_handles *sh, uintptr_t *entry, uintptr_t *sp)
 {
-    const void *image;
-    size_t size;
-    int err = initrd_find(path, &image, &size);
+    const void *image = src->data;
+    size_t size = src->size;
+    /* Charged before anything is mapped: a program too big for the quota
+     * costs no frame.  Given back with the rest of p's memory. */
+    int err = process_charge_memory(p, user_load_elf_bytes(image, size) + USER_MAIN_STACK_SIZE);
     if (err < 0)
         return err;
     const char *why = "";
     err = user_load_elf(&p->space, image, size, entry, &why);
     if (err < 0) {
-        kwarn("spawn: %s: not a program Kestrel can run: %s\n", path, why);
+        kwarn("spawn: %s: not a program Kestrel can run: %s\n", src->name, why);
         return err;
     }
     err = user_stack_map(&p->space, USER_MAIN_STACK_TOP, USER_MAIN_STACK_SIZE);
@@ -212,30 +299,39 @@ static int process_image(struct process *p, const char *path, const char *const 
     return user_stack_start_frame(&p->space, USER_MAIN_STACK_TOP, argv, argc, &info, sp);
 }
 
-/* The common part of both spawns.  The handle (when into is not NULL)
- * is installed before the main thread exists, so that every later step
- * can still undo everything and the process never runs without it. */
-static int spawn(const char *path, const char *const *argv, uint32_t argc,
-                 struct process *creator, const struct spawn_handles *sh,
-                 struct handle_table *into, int64_t *handle_out, struct process **out)
+/* The common part of spawn and process_create.  The handle (when into
+ * is not NULL) is installed before the main thread exists, so that every
+ * later step can still undo everything and the process never runs
+ * without it.  Without start, no thread is made: the entry and stack
+ * are kept for process_start, and only the handle holds p until then
+ * (its last close frees an unstarted process). */
+static int process_build(const struct image_source *src, const char *const *argv,
+                         uint32_t argc, struct process *creator,
+                         const struct spawn_handles *sh, const struct ks_limits *limits,
+                         struct handle_table *into, bool start, int64_t *handle_out,
+                         struct process **out)
 {
-    if (!path || argc > KS_ARGV_MAX)
+    if (argc > KS_ARGV_MAX)
         return -KS_ERR_INVALID_ARGUMENT;
     if (process_count >= PROCESS_MAX)
         return -KS_ERR_DENIED;
     int err = start_handles_check(sh);
     if (err < 0)
         return err;
-    struct process *p = process_alloc(path, creator);
-    if (!p)
-        return -KS_ERR_NO_MEMORY;
+    struct process *p;
+    err = process_alloc(src->name, creator, &p);
+    if (err < 0)
+        return err;
     uintptr_t entry = 0, sp = 0;
     struct thread *t = NULL;
     int64_t handle = 0;
-    err = process_image(p, path, argv, argc, sh, &entry, &sp);
+    if (limits)
+        err = quota_set_limits(process_quota(p), limits, process_quota(creator));
+    if (err == 0)
+        err = process_image(p, src, argv, argc, sh, &entry, &sp);
     if (err == 0 && into)
         err = handle_install(into, &p->obj, PROCESS_SPAWN_RIGHTS, 0, &handle);
-    if (err == 0)
+    if (err == 0 && start)
         err = thread_create(p, entry, sp, 0, 0, KS_PRIORITY_DEFAULT, ~0ull, &t);
     if (err < 0) {
         if (handle)
@@ -247,8 +343,28 @@ static int spawn(const char *path, const char *const *argv, uint32_t argc,
     if (handle_out)
         *handle_out = handle;
     *out = p;
-    sched_ready(t);
+    if (start) {
+        sched_ready(t);
+    } else {
+        p->unstarted = true;
+        p->start_entry = entry;
+        p->start_sp = sp;
+        kobject_unref(&p->obj);  /* the kernel's: process_start takes it again */
+    }
     return 0;
+}
+
+static int spawn(const char *path, const char *const *argv, uint32_t argc,
+                 struct process *creator, const struct spawn_handles *sh,
+                 struct handle_table *into, int64_t *handle_out, struct process **out)
+{
+    struct image_source src = { .name = path };
+    if (!path)
+        return -KS_ERR_INVALID_ARGUMENT;
+    int err = initrd_find(path, &src.data, &src.size);
+    if (err < 0)
+        return err;
+    return process_build(&src, argv, argc, creator, sh, NULL, into, true, handle_out, out);
 }
 
 int process_spawn(const char *path, const char *const *argv, uint32_t argc,
@@ -270,6 +386,33 @@ int process_spawn_handle(const char *path, const char *const *argv, uint32_t arg
     return spawn(path, argv, argc, creator, &sh, &creator->handles, handle_out, &p);
 }
 
+int process_create_handle(const void *image, size_t size, const char *name,
+                          const char *const *argv, uint32_t argc, struct process *creator,
+                          const int64_t *handles, uint32_t count,
+                          const struct ks_limits *limits, int64_t *handle_out)
+{
+    struct process *p;
+    struct image_source src = { .data = image, .size = size, .name = name };
+    struct spawn_handles sh = { .creator = creator, .handles = handles, .count = count };
+    return process_build(&src, argv, argc, creator, &sh, limits, &creator->handles, false,
+                         handle_out, &p);
+}
+
+int process_start(struct process *p)
+{
+    if (!p->unstarted)
+        return -KS_ERR_BUSY;
+    struct thread *t;
+    int err = thread_create(p, p->start_entry, p->start_sp, 0, 0, KS_PRIORITY_DEFAULT, ~0ull,
+                            &t);
+    if (err < 0)
+        return err;
+    p->unstarted = false;
+    kobject_ref(&p->obj);  /* the kernel's, kept while p has threads */
+    sched_ready(t);
+    return 0;
+}
+
 void process_end(struct process *p, const struct ks_exit_status *status)
 {
     if (p->state != PROCESS_ALIVE)
@@ -277,6 +420,13 @@ void process_end(struct process *p, const struct ks_exit_status *status)
     p->state = PROCESS_DYING;
     p->exit = *status;
     p->exit.pid = p->pid;
+    if (p->unstarted) {
+        /* No thread will finish the end: it ends here. */
+        p->unstarted = false;
+        process_release_resources(p);
+        wait_queue_wake(&p->waiters, ~0u, 0);
+        return;
+    }
     for (struct rq_link *l = p->threads.next; l != &p->threads; l = l->next) {
         struct thread *t = thread_of_process_link(l);
         if (t->state == KS_THREAD_DEAD)

@@ -35,6 +35,7 @@
 #include "cap/handle.h"
 #include "kestrel/syscall.h"
 #include "mm/vm.h"
+#include "proc/quota.h"
 #include "proc/thread.h"
 #include "proc/user_layout.h"
 
@@ -44,9 +45,9 @@ enum process_state {
     PROCESS_ZOMBIE       /* ended: every thread gone, memory freed, status kept */
 };
 
-/* Limits until per-process quotas arrive with capabilities.
- * PROCESS_MAX counts process objects, ended ones still referenced
- * included. */
+/* The first process's handle and thread quotas (proc/quota.h; its
+ * children inherit them or lower ones).  PROCESS_MAX counts process
+ * objects, ended ones still referenced included. */
 #define PROCESS_MAX_THREADS 1024u
 #define PROCESS_MAX         256u
 #define PROCESS_MAX_HANDLES 1024u
@@ -54,6 +55,10 @@ enum process_state {
 /* Rights of the handle spawn returns. */
 #define PROCESS_SPAWN_RIGHTS (KS_RIGHT_READ | KS_RIGHT_WAIT | KS_RIGHT_MANAGE | \
                               KS_RIGHT_DUPLICATE | KS_RIGHT_TRANSFER)
+
+struct user_mapping;
+struct arch_io_bitmap;
+struct io_grant;
 
 struct process {
     struct kobject obj;           /* first: handles name the process through it */
@@ -70,6 +75,14 @@ struct process {
     struct ks_exit_status exit;   /* valid once DYING */
     struct wait_queue waiters;    /* threads in process_wait on this process */
     uint64_t stack_slots[USER_THREAD_STACK_SLOTS / 64]; /* bit set: slot in use */
+    struct arch_io_bitmap *io_bitmap; /* ports it may use (cap/io_ports.h); NULL: none */
+    struct io_grant *io_grants;   /* the enables behind io_bitmap (cap/io_ports.c) */
+    struct user_mapping *mappings; /* memory-object mappings (mm/user_map.h) */
+    bool unstarted;               /* made by process_create, not started yet */
+    uintptr_t start_entry;        /*   where its first thread will start */
+    uintptr_t start_sp;
+    struct quota *quota;          /* its limits and use (proc/quota.h); one reference */
+    uint64_t memory_charged;      /* bytes of its image and stacks charged to quota */
 };
 
 /* Start the program at path in the initramfs as a new process created
@@ -92,6 +105,19 @@ int process_spawn(const char *path, const char *const *argv, uint32_t argc,
 int process_spawn_handle(const char *path, const char *const *argv, uint32_t argc,
                          struct process *creator, const int64_t *handles, uint32_t count,
                          int64_t *handle_out);
+
+/* As process_spawn_handle, from the ELF image [image, image+size) in
+ * kernel memory, named name, with limits (quota_set_limits), and not
+ * running: no thread until process_start.  Only the handle holds it;
+ * closing the last one first frees it. */
+int process_create_handle(const void *image, size_t size, const char *name,
+                          const char *const *argv, uint32_t argc, struct process *creator,
+                          const int64_t *handles, uint32_t count,
+                          const struct ks_limits *limits, int64_t *handle_out);
+/* Start a process made by process_create_handle: its first thread runs.
+ * -KS_ERR_BUSY when it was started before or has ended (killed before
+ * its start), -KS_ERR_NO_MEMORY (it stays unstarted). */
+int process_start(struct process *p);
 
 static inline struct process *process_of(struct kobject *obj)
 {
@@ -117,6 +143,11 @@ int process_wait(struct process *p, struct ks_exit_status *out, uint64_t timeout
  * give it back. */
 int process_stack_slot_claim(struct process *p);
 void process_stack_slot_release(struct process *p, int slot);
+/* Charge bytes of user memory (its image, its stacks) to p's quota:
+ * 0 or -KS_ERR_DENIED.  What is still charged when p's memory is freed
+ * at its end is given back then. */
+int process_charge_memory(struct process *p, uint64_t bytes);
+void process_uncharge_memory(struct process *p, uint64_t bytes);
 /* Called when the first process ends (the kernel decides what next). */
 void process_set_init_exit_hook(void (*hook)(const struct ks_exit_status *status));
 

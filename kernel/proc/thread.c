@@ -10,6 +10,7 @@
 #include "mm/heap.h"
 #include "mm/pmm.h"
 #include "proc/process.h"
+#include "proc/quota.h"
 #include "proc/thread.h"
 #include "proc/user_load.h"
 #include "sched/sched.h"
@@ -62,23 +63,48 @@ unsigned wait_queue_wake(struct wait_queue *q, unsigned count, int64_t result)
     return woken;
 }
 
+/* Kernel memory a thread costs its process's quota: the struct, the FPU
+ * area and the kernel stack (its guard page has no frame).  Charged with
+ * the thread count from thread_create to thread_free, stacks included:
+ * a dead thread nobody joined still holds its place. */
+static uint64_t thread_kernel_bytes(void)
+{
+    return sizeof(struct thread) + arch_fpu_area_size() + VM_KSTACK_SIZE;
+}
+
+static int thread_charge(struct process *p)
+{
+    int err = quota_charge(process_quota(p), QUOTA_THREADS, 1);
+    if (err == 0) {
+        err = quota_charge(process_quota(p), QUOTA_KERNEL, thread_kernel_bytes());
+        if (err < 0)
+            quota_uncharge(process_quota(p), QUOTA_THREADS, 1);
+    }
+    return err;
+}
+
+static void thread_uncharge(struct process *p)
+{
+    quota_uncharge(process_quota(p), QUOTA_KERNEL, thread_kernel_bytes());
+    quota_uncharge(process_quota(p), QUOTA_THREADS, 1);
+}
+
 int thread_create(struct process *p, uintptr_t entry, uintptr_t user_sp, uint64_t arg0,
                   uint64_t arg1, unsigned priority, uint64_t cpu_mask, struct thread **out)
 {
-    if (p->thread_objects >= PROCESS_MAX_THREADS)
-        return -KS_ERR_DENIED;
+    int err = thread_charge(p);
+    if (err < 0)
+        return err;
     struct thread *t = kmalloc(sizeof(*t));
-    if (!t)
-        return -KS_ERR_NO_MEMORY;
-    memset(t, 0, sizeof(*t));
-    t->fpu = slab_alloc(&fpu_cache);
-    if (!t->fpu) {
-        kfree(t);
-        return -KS_ERR_NO_MEMORY;
+    if (t) {
+        memset(t, 0, sizeof(*t));
+        t->fpu = slab_alloc(&fpu_cache);
     }
-    if (vm_kstack_alloc(&t->kstack) < 0) {
-        slab_free(&fpu_cache, t->fpu);
+    if (!t || !t->fpu || vm_kstack_alloc(&t->kstack) < 0) {
+        if (t && t->fpu)
+            slab_free(&fpu_cache, t->fpu);
         kfree(t);
+        thread_uncharge(p);
         return -KS_ERR_NO_MEMORY;
     }
     arch_fpu_area_init(t->fpu);
@@ -87,6 +113,7 @@ int thread_create(struct process *p, uintptr_t entry, uintptr_t user_sp, uint64_
     t->tid = next_tid++;
     t->state = KS_THREAD_READY;
     t->priority = (uint8_t)priority;
+    t->base_priority = (uint8_t)priority;
     t->cpu_mask = cpu_mask;
     t->cpu = arch_cpu_id();
     t->stack_slot = -1;
@@ -134,6 +161,7 @@ static void release_user_stack(struct thread *t)
         return;
     uintptr_t top = USER_THREAD_STACK_BASE + (uintptr_t)(t->stack_slot + 1) * USER_THREAD_SLOT_SIZE;
     thread_unmap_user_range(p, top - KS_THREAD_STACK_SIZE, KS_THREAD_STACK_SIZE);
+    process_uncharge_memory(p, KS_THREAD_STACK_SIZE);
     process_stack_slot_release(p, t->stack_slot);
     t->stack_slot = -1;
 }
@@ -156,6 +184,7 @@ void thread_free(struct thread *t)
     struct process *p = t->process;
     rq_list_unlink(&t->process_link);
     p->thread_objects--;
+    thread_uncharge(p);
     kfree(t);
 }
 

@@ -38,7 +38,8 @@ struct thread {
     struct process *process;      /* NULL for idle threads */
     int64_t tid;
     uint8_t state;                /* enum ks_thread_state */
-    uint8_t priority;             /* 0..255 */
+    uint8_t priority;             /* 0..255, effective: base or inherited (ipc/inherit.h) */
+    uint8_t base_priority;        /* as thread_set_priority gave it */
     bool queued;                  /* on a run queue (link in use there) */
     bool kill;                    /* die at the next kernel exit */
     bool joined;                  /* a join has collected it */
@@ -63,6 +64,7 @@ struct thread {
      * owes a reply (NULL: none; that caller clears it when it leaves). */
     struct ipc_transfer *ipc_xfer;
     struct thread *ipc_reply_to;
+    struct thread *ipc_callee;    /* the server that owes this thread a reply */
 };
 
 static inline struct thread *thread_of_link(struct rq_link *l)

@@ -4,6 +4,7 @@
  * programs learn their stack from struct ks_start_info).
  *
  *   [USER_IMAGE_MIN, USER_IMAGE_MAX)   ELF segments of the program
+ *   [USER_MAP_BASE, USER_MAP_END)      memory-object mappings (mm/user_map.h)
  *   thread stacks                      USER_THREAD_STACK_SLOTS slots of
  *                                      USER_THREAD_SLOT_SIZE from
  *                                      USER_THREAD_STACK_BASE; a stack
@@ -25,6 +26,8 @@
 
 #define USER_IMAGE_MIN          0x0000000000010000ULL
 #define USER_IMAGE_MAX          0x0000100000000000ULL
+#define USER_MAP_BASE           0x0000200000000000ULL
+#define USER_MAP_END            0x0000500000000000ULL
 #define USER_THREAD_STACK_BASE  0x00007E0000000000ULL
 #define USER_THREAD_SLOT_SIZE   (1024ULL * 1024ULL)
 #define USER_THREAD_STACK_SLOTS 4096u
@@ -34,6 +37,8 @@
 _Static_assert(USER_THREAD_STACK_BASE + USER_THREAD_SLOT_SIZE * USER_THREAD_STACK_SLOTS <=
                USER_MAIN_STACK_TOP - USER_MAIN_STACK_SIZE - 4096,
                "thread stacks below the main stack and its guard");
+_Static_assert(USER_IMAGE_MAX <= USER_MAP_BASE && USER_MAP_END <= USER_THREAD_STACK_BASE,
+               "the map area between the image and the thread stacks");
 _Static_assert(KS_THREAD_STACK_SIZE + 4096 <= USER_THREAD_SLOT_SIZE, "slot holds stack + guard");
 
 #endif /* KESTREL_PROC_USER_LAYOUT_H */

@@ -179,6 +179,20 @@ int user_load_elf(struct vm_space *space, const void *image, size_t size, uintpt
     return 0;
 }
 
+uint64_t user_load_elf_bytes(const void *image, size_t size)
+{
+    struct elf_user_info info;
+    if (!image || elf_user_check(image, size, &info, NULL) < 0)
+        return 0;
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < info.phnum; i++) {
+        struct elf_user_segment seg;
+        if (elf_user_segment(image, size, i, &seg, NULL) == 1)
+            bytes += elf_user_segment_end_page(&seg) - elf_user_segment_first_page(&seg);
+    }
+    return bytes;
+}
+
 int user_stack_map(struct vm_space *space, uintptr_t top, size_t size)
 {
     if (!space || !space->root || size == 0 || top % PAGE_SIZE || size % PAGE_SIZE ||

@@ -25,6 +25,10 @@
 int user_load_elf(struct vm_space *space, const void *image, size_t size,
                   uintptr_t *entry, const char **why);
 
+/* Bytes of user memory user_load_elf would map for image (what the
+ * process is charged for it); 0 for an image it would refuse. */
+uint64_t user_load_elf_bytes(const void *image, size_t size);
+
 /* Map size bytes (page multiple) of zeroed, writable, non-executable
  * stack ending at top (page-aligned); the page below stays unmapped. */
 int user_stack_map(struct vm_space *space, uintptr_t top, size_t size);

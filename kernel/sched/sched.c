@@ -14,6 +14,7 @@
  * CPU with, no timer runs at all (tickless).
  */
 #include "arch.h"
+#include "cap/io_ports.h"
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "kestrel/errors.h"
@@ -33,20 +34,16 @@ struct sched_cpu *sched_cpus[SCHED_MAX_CPUS];
 unsigned sched_cpu_count;
 struct thread *sched_current(void)
 {
-    struct sched_cpu *c = this_cpu();
+    /* arch_cpu_id: 0 before per-CPU data exists, when no block does. */
+    struct sched_cpu *c = sched_cpus[arch_cpu_id()];
     return c ? c->current : NULL;
 }
 
 void sched_note_timer(void)
 {
-    struct sched_cpu *c = this_cpu();
+    struct sched_cpu *c = sched_cpus[arch_cpu_id()];  /* any context, early too */
     if (c)
         __atomic_store_n(&c->timer_pending, true, __ATOMIC_RELEASE);
-}
-
-static bool cpu_allowed(const struct thread *t, unsigned cpu)
-{
-    return cpu < 64 && ((t->cpu_mask >> cpu) & 1u) && cpu < sched_cpu_count && sched_cpus[cpu];
 }
 
 static bool cpu_is_idle(const struct sched_cpu *c)
@@ -108,12 +105,44 @@ void sched_switch_to(struct sched_cpu *c, struct thread *next)
         /* Idle threads run on the kernel's space: no CPU keeps the page
          * tables of a process none of whose threads it runs. */
         vm_space_activate(next->process ? &next->process->space : vm_kernel_space());
+        arch_io_bitmap_switch(next->process);
     }
     if (next->process)
         arch_set_kernel_stack(next->kstack.top);
     c->current = next;
     c->prev = prev;
     slice_update(c);
+    sched_finish_switch(thread_of_ksp(arch_context_switch(&prev->ksp, next->ksp)));
+}
+
+/* The IPC direct switch (sched_switch_direct): the current thread has
+ * blocked and next, a blocked user thread, runs at once on the rest of
+ * the current slice (a client and its server share one turn, so threads
+ * queued at their priority still get theirs).  sched_switch_to without
+ * what cannot apply: next is never the current thread nor idle, and
+ * both have FPU areas. */
+void sched_hand_over(struct sched_cpu *c, struct thread *next)
+{
+    struct thread *prev = c->current;
+    uint64_t now = arch_time_ns();
+    prev->run_ns += now - prev->run_start_ns;
+    next->run_start_ns = now;
+    next->switches++;
+    next->state = KS_THREAD_RUNNING;
+    next->cpu = c->index;
+    arch_fpu_save(prev->fpu);
+    arch_fpu_restore(next->fpu);
+    if (prev->process != next->process) {
+        vm_space_activate(&next->process->space);
+        arch_io_bitmap_switch(next->process);
+    }
+    arch_set_kernel_stack(next->kstack.top);
+    c->current = next;
+    c->prev = prev;
+    /* The slice event runs already when prev shared its priority; only
+     * a thread queued at next's priority may need it started. */
+    if (c->rq.count != 0)
+        slice_update(c);
     sched_finish_switch(thread_of_ksp(arch_context_switch(&prev->ksp, next->ksp)));
 }
 
@@ -137,7 +166,7 @@ static struct thread *steal(struct sched_cpu *me)
             for (struct rq_link *l = head->next; l != head && looked < STEAL_SCAN_MAX;
                  l = l->next, looked++) {
                 struct thread *t = thread_of_link(l);
-                if (cpu_allowed(t, me->index))
+                if (sched_cpu_allowed(t, me->index))
                     return take(&victim->rq, t);
             }
         }
@@ -179,7 +208,7 @@ static void reschedule(struct sched_cpu *c)
     int best = runqueue_highest(&c->rq);
     bool preempt = best > (int)cur->priority;
     bool rotate = best == (int)cur->priority && c->slice_expired;
-    if (!cpu_allowed(cur, c->index)) {
+    if (!sched_cpu_allowed(cur, c->index)) {
         /* Its affinity moved: queue it where it may run.  The kernel
          * lock keeps that CPU from taking it until this switch is done. */
         sched_ready(cur);
@@ -205,6 +234,7 @@ static inline void leave_kernel(void)
         return;
     }
     for (;;) {
+        sched_run_interrupt_work(c);
         if (__builtin_expect(__atomic_load_n(&c->timer_pending, __ATOMIC_ACQUIRE), 0)) {
             __atomic_store_n(&c->timer_pending, false, __ATOMIC_RELAXED);
             timer_run_expired();
@@ -249,15 +279,15 @@ void sched_kick(unsigned cpu)
 
 static unsigned choose_cpu(const struct thread *t)
 {
-    if (cpu_allowed(t, t->cpu) && cpu_is_idle(sched_cpus[t->cpu]))
+    if (sched_cpu_allowed(t, t->cpu) && cpu_is_idle(sched_cpus[t->cpu]))
         return t->cpu;
     for (unsigned cpu = 0; cpu < sched_cpu_count; cpu++)
-        if (cpu_allowed(t, cpu) && cpu_is_idle(sched_cpus[cpu]))
+        if (sched_cpu_allowed(t, cpu) && cpu_is_idle(sched_cpus[cpu]))
             return cpu;
-    if (cpu_allowed(t, t->cpu))
+    if (sched_cpu_allowed(t, t->cpu))
         return t->cpu;
     for (unsigned cpu = 0; cpu < sched_cpu_count; cpu++)
-        if (cpu_allowed(t, cpu))
+        if (sched_cpu_allowed(t, cpu))
             return cpu;
     return 0;
 }
@@ -374,11 +404,11 @@ void sched_set_priority(struct thread *t, unsigned priority)
 void sched_set_affinity(struct thread *t, uint64_t cpu_mask)
 {
     t->cpu_mask = cpu_mask;
-    if (t->queued && !cpu_allowed(t, t->cpu)) {
+    if (t->queued && !sched_cpu_allowed(t, t->cpu)) {
         runqueue_remove(&sched_cpus[t->cpu]->rq, &t->link, t->priority);
         t->queued = false;
         sched_ready(t);
-    } else if (t->state == KS_THREAD_RUNNING && !cpu_allowed(t, t->cpu)) {
+    } else if (t->state == KS_THREAD_RUNNING && !sched_cpu_allowed(t, t->cpu)) {
         sched_kick(t->cpu);
     }
 }

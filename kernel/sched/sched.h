@@ -18,6 +18,7 @@
  * The arch calls in (kernel/arch.h):
  *   sched_thread_start    a new thread's first run, before user mode
  *   sched_exit_to_user    an interrupt is about to return to user mode
+ *   sched_page_fault      a page fault a memory-object mapping may resolve
  *   sched_user_fault      an exception in user mode (no return)
  *   syscall_dispatch      (syscall/syscall.h) every system call
  */
@@ -76,6 +77,9 @@ void sched_leave_kernel(void);
 /* The timer interrupt found the kernel lock busy: run this CPU's due
  * timer events at its next kernel exit.  Any context. */
 void sched_note_timer(void);
+/* A device interrupt was recorded (cap/interrupt.c): deliver it at this
+ * CPU's next kernel exit.  Interrupt context. */
+void sched_note_interrupt(void);
 
 /* ---- called by the arch ---- */
 /* A new thread's first run (on its kernel stack, interrupts off, kernel
@@ -88,5 +92,10 @@ void sched_exit_to_user(void);
 /* An exception in user mode: report it in one line, end the process,
  * run something else. */
 __attribute__((noreturn)) void sched_user_fault(const struct arch_user_fault *fault);
+/* A page fault at a user address (access: VM_READ, VM_WRITE or VM_EXEC)
+ * that a memory-object mapping may resolve (mm/user_map.h): true when
+ * the page is mapped now and the access goes again.  from_user false:
+ * a user copy in a system call (kernel lock held). */
+bool sched_page_fault(uintptr_t address, unsigned access, bool from_user);
 
 #endif /* KESTREL_SCHED_SCHED_H */

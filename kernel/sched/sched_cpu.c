@@ -3,13 +3,15 @@
  * The scheduler's per-CPU side: start-up (a block, an idle thread and a
  * timer queue for every CPU online), the idle loop, and the entries the
  * arch calls (a new thread's first run, the return from an interrupt to
- * user mode, a user fault).  Locking as in sched.h.
+ * user mode, a page fault a memory-object mapping resolves, a user
+ * fault).  Locking as in sched.h.
  */
 #include "arch.h"
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "kestrel/errors.h"
 #include "mm/heap.h"
+#include "mm/user_map.h"
 #include "proc/process.h"
 #include "proc/thread.h"
 #include "sched/kernel_lock.h"
@@ -35,6 +37,29 @@ void sched_exit_to_user(void)
         return;
     kernel_lock();
     sched_leave_kernel();
+}
+
+bool sched_page_fault(uintptr_t address, unsigned access, bool from_user)
+{
+    /* From the kernel: a user copy inside a system call, which holds
+     * the kernel lock already (or a boot-time probe: no thread yet). */
+    struct thread *t = sched_current();
+    if (!from_user)
+        return t && t->process && user_map_fault(t->process, address, access) == 0;
+    kernel_lock();
+    if (t && t->process && user_map_fault(t->process, address, access) == 0) {
+        sched_leave_kernel();
+        return true;
+    }
+    kernel_unlock();
+    return false;
+}
+
+void sched_note_interrupt(void)
+{
+    struct sched_cpu *c = this_cpu();
+    if (c)
+        __atomic_store_n(&c->interrupt_pending, true, __ATOMIC_RELEASE);
 }
 
 void sched_user_fault(const struct arch_user_fault *f)
@@ -71,6 +96,7 @@ static void idle_init(struct sched_cpu *c, unsigned index)
     rq_list_init(&c->idle.link);
     rq_list_init(&c->idle.process_link);
     c->current = &c->idle;
+    c->work = 0;
     timer_event_init(&c->slice, sched_slice_fired, c);
 }
 
@@ -100,8 +126,7 @@ int sched_init(void)
  * queues work here also interrupts this CPU. */
 static bool idle_has_work(struct sched_cpu *c)
 {
-    return __atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) ||
-           __atomic_load_n(&c->timer_pending, __ATOMIC_ACQUIRE) ||
+    return __atomic_load_n(&c->work, __ATOMIC_ACQUIRE) != 0 ||
            __atomic_load_n(&c->rq.count, __ATOMIC_ACQUIRE) != 0;
 }
 
@@ -114,6 +139,7 @@ static __attribute__((noreturn)) void idle_loop(void *arg)
     kernel_lock();
     for (;;) {
         struct sched_cpu *c = this_cpu();
+        sched_run_interrupt_work(c);
         if (__atomic_exchange_n(&c->timer_pending, false, __ATOMIC_ACQ_REL))
             timer_run_expired();
         __atomic_store_n(&c->need_resched, false, __ATOMIC_RELEASE);

@@ -100,23 +100,6 @@ SYSCALL_HANDLER(sys_mem_info)
     return copy_to_user(a0, &info, sizeof(info));
 }
 
-/* argv from user memory into spawn_argv / spawn_bytes. */
-static int copy_argv(uint64_t user_argv, uint32_t argc)
-{
-    size_t used = 0;
-    for (uint32_t i = 0; i < argc; i++) {
-        uint64_t ptr;
-        if (copy_from_user(&ptr, user_argv + i * sizeof(uint64_t), sizeof(ptr)) < 0)
-            return -KS_ERR_FAULT;
-        int64_t len = copy_string_from_user(spawn_bytes + used, ptr, sizeof(spawn_bytes) - used);
-        if (len < 0)
-            return (int)len;
-        spawn_argv[i] = spawn_bytes + used;
-        used += (size_t)len + 1;
-    }
-    return 0;
-}
-
 /* The start handles are checked (rights, staleness) by the spawn itself,
  * before the child can run; here only the count and the copy. */
 SYSCALL_HANDLER(sys_spawn)
@@ -129,7 +112,7 @@ SYSCALL_HANDLER(sys_spawn)
     int64_t len = copy_string_from_user(spawn_path, a0, sizeof(spawn_path));
     if (len < 0)
         return len;
-    int err = copy_argv(a1, (uint32_t)a2);
+    int err = copy_argv_from_user(a1, (uint32_t)a2, spawn_bytes, sizeof(spawn_bytes), spawn_argv);
     if (err < 0)
         return err;
     int64_t handle;

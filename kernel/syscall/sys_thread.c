@@ -5,6 +5,7 @@
  * table says lockless (clock).
  */
 #include "arch.h"
+#include "ipc/inherit.h"
 #include "kestrel/errors.h"
 #include "kestrel/syscall.h"
 #include "proc/process.h"
@@ -74,20 +75,27 @@ SYSCALL_HANDLER(sys_thread_create)
     if (!user_code_address(a0))
         return -KS_ERR_INVALID_ARGUMENT;
     if (priority == KS_PRIORITY_INHERIT)
-        priority = self->priority;
+        priority = self->base_priority;  /* not a priority it inherits */
     if (priority < 0 || priority > KS_PRIORITY_MAX_USER)
         return -KS_ERR_INVALID_ARGUMENT;
     if (check_mask(a3, &mask) < 0)
         return -KS_ERR_INVALID_ARGUMENT;
-    if (p->thread_objects >= PROCESS_MAX_THREADS)
-        return -KS_ERR_DENIED;
+    /* The stack is charged before it is mapped; the thread count and
+     * kernel memory in thread_create, which undoes all of this when the
+     * quota refuses. */
+    int err = process_charge_memory(p, KS_THREAD_STACK_SIZE);
+    if (err < 0)
+        return err;
     int slot = process_stack_slot_claim(p);
-    if (slot < 0)
+    if (slot < 0) {
+        process_uncharge_memory(p, KS_THREAD_STACK_SIZE);
         return -KS_ERR_DENIED;
+    }
     uintptr_t top = USER_THREAD_STACK_BASE + (uintptr_t)(slot + 1) * USER_THREAD_SLOT_SIZE;
-    int err = user_stack_map(&p->space, top, KS_THREAD_STACK_SIZE);
+    err = user_stack_map(&p->space, top, KS_THREAD_STACK_SIZE);
     if (err < 0) {
         process_stack_slot_release(p, slot);
+        process_uncharge_memory(p, KS_THREAD_STACK_SIZE);
         return err;
     }
     struct thread *t;
@@ -96,6 +104,7 @@ SYSCALL_HANDLER(sys_thread_create)
     if (err < 0) {
         thread_unmap_user_range(p, top - KS_THREAD_STACK_SIZE, KS_THREAD_STACK_SIZE);
         process_stack_slot_release(p, slot);
+        process_uncharge_memory(p, KS_THREAD_STACK_SIZE);
         return err;
     }
     t->stack_slot = slot;
@@ -183,7 +192,8 @@ SYSCALL_HANDLER(sys_thread_set_priority)
     int64_t priority = (int64_t)a1;
     if (priority < 0 || priority > KS_PRIORITY_MAX_USER)
         return -KS_ERR_INVALID_ARGUMENT;
-    sched_set_priority(t, (unsigned)priority);
+    t->base_priority = (uint8_t)priority;
+    ipc_inherit_update(t);   /* its effective priority, and its callees' */
     return 0;
 }
 

@@ -131,3 +131,20 @@ int64_t copy_string_from_user(char *dst, uint64_t user_src, size_t max)
     }
     return -KS_ERR_INVALID_ARGUMENT;
 }
+
+int copy_argv_from_user(uint64_t user_argv, uint32_t argc, char *bytes, size_t size,
+                        const char **argv)
+{
+    size_t used = 0;
+    for (uint32_t i = 0; i < argc; i++) {
+        uint64_t ptr;
+        if (copy_from_user(&ptr, user_argv + i * sizeof(uint64_t), sizeof(ptr)) < 0)
+            return -KS_ERR_FAULT;
+        int64_t len = copy_string_from_user(bytes + used, ptr, size - used);
+        if (len < 0)
+            return (int)len;
+        argv[i] = bytes + used;
+        used += (size_t)len + 1;
+    }
+    return 0;
+}

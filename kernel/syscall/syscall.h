@@ -26,5 +26,11 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t len);
  * its length, -KS_ERR_FAULT, or -KS_ERR_INVALID_ARGUMENT when no NUL
  * comes within max bytes. */
 int64_t copy_string_from_user(char *dst, uint64_t user_src, size_t max);
+/* argc strings through the user array of pointers at user_argv: their
+ * bytes (NULs included) packed into bytes (size bytes), argv[i] pointing
+ * at each.  0, -KS_ERR_FAULT, or -KS_ERR_INVALID_ARGUMENT when they do
+ * not fit. */
+int copy_argv_from_user(uint64_t user_argv, uint32_t argc, char *bytes, size_t size,
+                        const char **argv);
 
 #endif /* KESTREL_SYSCALL_SYSCALL_H */

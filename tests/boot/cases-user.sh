@@ -21,6 +21,12 @@ qemu_case user-bios-iso-4cpu  usertest.iso 33 "--fw bios --smp 4" "${USER_4[@]}"
     'cpu: user mode: SYSCALL, NX; FPU state FXSAVE' "${USER_NOT[@]}"
 qemu_case user-uefi-iso-4cpu-max usertest.iso 33 "--fw uefi --smp 4 --cpu max" "${USER_4[@]}" \
     'cpu: user mode: SYSCALL, SMEP, SMAP, UMIP, NX; FPU state XSAVE' "${USER_NOT[@]}"
+# The same suite with the IPC fast path turned off (ipc=slow): every
+# register call takes the slow path and must give the same results.
+qemu_case user-slow-bios-iso-1cpu usertest-slow.iso 33 "--fw bios --smp 1" "${USER_1[@]}" \
+    'ipc: fast path off \(ipc=slow\)' "${USER_NOT[@]}"
+qemu_case user-slow-uefi-iso-4cpu usertest-slow.iso 33 "--fw uefi --smp 4" "${USER_4[@]}" \
+    'ipc: fast path off \(ipc=slow\)' "${USER_NOT[@]}"
 qemu_case user-uefi-disk-1cpu usertest.img 33 "--fw uefi --smp 1" "${USER_1[@]}" "${USER_NOT[@]}"
 qemu_case user-bios-disk-1cpu-max usertest.img 33 "--fw bios --smp 1 --cpu max" "${USER_1[@]}" \
     'FPU state XSAVE[A-Z]* [0-9]+ bytes \(x87 SSE AVX' "${USER_NOT[@]}"

@@ -64,6 +64,22 @@ UNIT_TEST(cmdline_ktest_name_and_console_parse)
     CHECK_EQ_U(log.count, 0);
 }
 
+UNIT_TEST(cmdline_ipc_path_choice)
+{
+    struct cmdline_options o;
+    struct warn_log log = { 0 };
+    cmdline_parse("usertest", &o, record_warning, &log);
+    CHECK(!o.ipc_slow);                   /* the fast path by default */
+    cmdline_parse("ipc=slow usertest", &o, record_warning, &log);
+    CHECK(o.ipc_slow && o.usertest);
+    cmdline_parse("ipc=slow ipc=fast", &o, record_warning, &log);
+    CHECK(!o.ipc_slow);
+    CHECK_EQ_U(log.count, 0);
+    cmdline_parse("ipc=turbo ipc", &o, record_warning, &log);
+    CHECK(!o.ipc_slow);
+    CHECK_EQ_U(log.count, 2);             /* a bad value, and no value */
+}
+
 UNIT_TEST(cmdline_bench_implies_exit)
 {
     struct cmdline_options o;
@@ -167,6 +183,7 @@ UNIT_MAIN(
     UNIT_CASE(cmdline_empty_gives_defaults),
     UNIT_CASE(cmdline_tokenizer_splits_words_and_values),
     UNIT_CASE(cmdline_ktest_name_and_console_parse),
+    UNIT_CASE(cmdline_ipc_path_choice),
     UNIT_CASE(cmdline_bench_implies_exit),
     UNIT_CASE(cmdline_bad_ktest_and_console_values_warn),
     UNIT_CASE(cmdline_all_options_parse),

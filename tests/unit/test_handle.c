@@ -282,6 +282,74 @@ UNIT_TEST(chunk_allocation_failure_is_no_memory)
     CHECK_EQ_U(live_objects, 0);
 }
 
+/* The removal hook: what it saw, in order. */
+#define HOOK_LOG_MAX 16
+static int64_t hook_log[HOOK_LOG_MAX];
+static uint32_t hook_rights[HOOK_LOG_MAX];
+static int hook_calls;
+static int hook_saw_partial_cap;
+
+static void record_removal(struct kobject *obj, struct cap *cap)
+{
+    /* The capability is still whole when the hook runs. */
+    if (cap->obj != obj || cap->table == NULL)
+        hook_saw_partial_cap = 1;
+    if (hook_calls < HOOK_LOG_MAX) {
+        hook_log[hook_calls] = handle_value(cap);
+        hook_rights[hook_calls] = cap->rights;
+    }
+    hook_calls++;
+}
+
+UNIT_TEST(removal_hook_runs_once_per_capability_removed)
+{
+    counters_reset();
+    hook_calls = 0;
+    hook_saw_partial_cap = 0;
+    struct handle_table t, other;
+    handle_table_init(&t, 16);
+    handle_table_init(&other, 16);
+    struct kobject *obj = object_new(KS_OBJECT_IO_PORTS);
+    obj->cap_removed = record_removal;
+    int64_t root = 0;
+    CHECK_EQ_U(handle_install(&t, obj, KS_RIGHTS_ALL, 0, &root), 0);
+    kobject_unref(obj);
+    int64_t a = derive(&t, root, &t, KS_RIGHT_READ);
+    int64_t b = derive(&t, root, &t, KS_RIGHT_WRITE);
+    int64_t c = derive(&t, a, &other, KS_RIGHT_READ);
+    CHECK(a > 0 && b > 0 && c > 0);
+    /* Lookups, derives and failed closes are not removals. */
+    CHECK_EQ_U(hook_calls, 0);
+    CHECK_EQ_U(handle_close(&t, b), 0);
+    CHECK_EQ_U(hook_calls, 1);
+    CHECK_EQ_U(hook_log[0], b);
+    CHECK_EQ_U(hook_rights[0], KS_RIGHT_WRITE);
+    CHECK_EQ_U(handle_close(&t, b), -KS_ERR_BAD_HANDLE);
+    CHECK_EQ_U(hook_calls, 1);
+    /* Revoke: every descendant, in any table, leaf first. */
+    CHECK_EQ_U(handle_revoke(cap_of(&t, root), 64), 0);
+    CHECK_EQ_U(hook_calls, 3);
+    CHECK_EQ_U(hook_log[1], c);
+    CHECK_EQ_U(hook_log[2], a);
+    /* A move takes the capability out of its old slot. */
+    int64_t moved = 0;
+    CHECK_EQ_U(handle_move(cap_of(&t, root), &other, &moved), 0);
+    CHECK_EQ_U(hook_calls, 4);
+    CHECK_EQ_U(hook_log[3], root);
+    /* Table fini removes what is left. */
+    handle_table_fini(&other);
+    CHECK_EQ_U(hook_calls, 5);
+    CHECK_EQ_U(hook_log[4], moved);
+    CHECK_EQ_U(live_objects, 0);
+    /* An object without the hook is unaffected. */
+    int64_t plain = install_owned(&t, KS_OBJECT_NOTIFICATION, KS_RIGHTS_ALL);
+    CHECK_EQ_U(handle_close(&t, plain), 0);
+    CHECK_EQ_U(hook_calls, 5);
+    CHECK_EQ_U(hook_saw_partial_cap, 0);
+    handle_table_fini(&t);
+    CHECK_EQ_U(live_chunks, 0);
+}
+
 /* Revoke until done, counting the calls that returned -AGAIN. */
 
 UNIT_MAIN(
@@ -295,5 +363,6 @@ UNIT_MAIN(
     UNIT_CASE(object_ids_are_unique_and_nonzero),
     UNIT_CASE(limit_reached_is_denied_without_side_effects),
     UNIT_CASE(grows_across_chunks_up_to_the_maximum),
-    UNIT_CASE(chunk_allocation_failure_is_no_memory)
+    UNIT_CASE(chunk_allocation_failure_is_no_memory),
+    UNIT_CASE(removal_hook_runs_once_per_capability_removed)
 )

@@ -6,7 +6,8 @@
 # Boot it with the `usertest` option (init=bin/usertest).
 
 USER_SRCS_usertest := tests/user/usertest.c $(sort $(wildcard tests/user/test_*.c))
-USER_SRCS_crasher  := tests/user/crasher.c
+USER_SRCS_crasher  := tests/user/crasher.c tests/user/crasher_io.c tests/user/crasher_quota.c \
+                      tests/user/crasher_mem.c
 USER_TEST_PROGRAMS := usertest crasher
 USER_TEST_BINS     := $(addprefix $(USER_BIN)/,$(USER_TEST_PROGRAMS))
 USER_TEST_OBJS     := $(call user_objs,$(USER_SRCS_usertest) $(USER_SRCS_crasher))

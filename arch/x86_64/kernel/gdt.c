@@ -16,10 +16,14 @@
  * stacks; an AP's live in the kernel-stack region).  gdt_tss_rsp0_slot()
  * finds this CPU's TSS.RSP0, the stack the CPU loads on an interrupt from
  * ring 3 (SDM 6.14.2), which user.c points at the running thread's.
+ * Each TSS carries a full I/O permission bitmap (all ports denied at
+ * start, and switched off by the I/O map base); ioport.c fills it for a
+ * process allowed some ports.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include "gdt.h"
+#include "lib/string.h"
 
 struct tss64 {
     uint32_t reserved0;
@@ -32,8 +36,12 @@ struct tss64 {
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout (SDM Figure 8-11)");
-_Static_assert(sizeof(struct tss64) <= sizeof(((struct gdt_cpu_tables *)0)->tss),
-               "gdt_cpu_tables holds a TSS");
+_Static_assert(sizeof(struct tss64) == GDT_TSS_BYTES, "GDT_TSS_BYTES");
+_Static_assert(GDT_TSS_AREA_BYTES <= sizeof(((struct gdt_cpu_tables *)0)->tss),
+               "gdt_cpu_tables holds a TSS and its I/O bitmap");
+
+/* The I/O map base when the bitmap is off: past the limit. */
+#define IOMAP_OFF 0xFFFFu
 
 struct descriptor_pointer {
     uint16_t limit;
@@ -43,7 +51,7 @@ struct descriptor_pointer {
 #define IST_STACK_SIZE 8192
 
 static uint8_t ist_stacks[GDT_IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
-static struct tss64 boot_tss __attribute__((aligned(16)));
+static uint8_t boot_tss[GDT_TSS_AREA_BYTES] __attribute__((aligned(16)));
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 
 /* Flat code/data descriptors: base 0, limit 4 GiB; in 64-bit mode only
@@ -95,9 +103,11 @@ static void fill_tables(uint64_t *table, struct tss64 *tss, const uint64_t ist_t
     table[GDT_USER_CODE64 / 8] = SEG_USER_CODE64;
     for (int i = 0; i < GDT_IST_COUNT; i++)
         tss->ist[i] = ist_top[i];
-    /* No I/O permission bitmap: its offset points past the limit. */
-    tss->iomap_base = sizeof(*tss);
-    set_tss_descriptor(table, (uint64_t)(uintptr_t)tss, sizeof(*tss) - 1);
+    /* The bitmap denies every port and starts switched off; the limit
+     * takes in the all-ones byte after it. */
+    memset((uint8_t *)tss + GDT_TSS_BYTES, 0xFF, GDT_IO_BITMAP_BYTES + 1);
+    tss->iomap_base = IOMAP_OFF;
+    set_tss_descriptor(table, (uint64_t)(uintptr_t)tss, GDT_TSS_BYTES + GDT_IO_BITMAP_BYTES);
     load_gdt_and_segments(table);
 }
 
@@ -106,7 +116,7 @@ void gdt_init(void)
     uint64_t ist_top[GDT_IST_COUNT];
     for (int i = 0; i < GDT_IST_COUNT; i++)
         ist_top[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
-    fill_tables(gdt, &boot_tss, ist_top);
+    fill_tables(gdt, (struct tss64 *)(void *)boot_tss, ist_top);
 }
 
 void gdt_init_cpu(struct gdt_cpu_tables *tables, const uint64_t ist_top[GDT_IST_COUNT])
@@ -135,6 +145,25 @@ void *gdt_tss_rsp0_slot(void)
     uint64_t low = table[GDT_TSS / 8], high = table[GDT_TSS / 8 + 1];
     uint64_t base = (low >> 16 & 0xFFFFFFull) | (low >> 56 & 0xFF) << 24 | high << 32;
     return (uint8_t *)(uintptr_t)base + offsetof(struct tss64, rsp);
+}
+
+static struct tss64 *tss_of_rsp0_slot(void *rsp0_slot)
+{
+    return (struct tss64 *)(void *)((uint8_t *)rsp0_slot - offsetof(struct tss64, rsp));
+}
+
+uint8_t *gdt_tss_io_bitmap(void *rsp0_slot)
+{
+    return (uint8_t *)tss_of_rsp0_slot(rsp0_slot) + GDT_TSS_BYTES;
+}
+
+void gdt_tss_io_enable(void *rsp0_slot, bool on)
+{
+    /* Offset 102 of a 16-byte aligned TSS: the field itself is aligned,
+     * though the packed struct does not say so. */
+    uint16_t *base = (uint16_t *)(void *)((uint8_t *)tss_of_rsp0_slot(rsp0_slot) +
+                                          offsetof(struct tss64, iomap_base));
+    __atomic_store_n(base, (uint16_t)(on ? GDT_TSS_BYTES : IOMAP_OFF), __ATOMIC_RELEASE);
 }
 
 uint16_t gdt_read_task_register(void)

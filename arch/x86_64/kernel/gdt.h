@@ -23,10 +23,19 @@
 
 #define GDT_ENTRIES       8
 
+/* A TSS is followed by its I/O permission bitmap (one bit per port, set
+ * = denied) and the all-ones byte the CPU may read past its end (SDM
+ * Vol. 1 19.5.2); the segment limit covers all three.  The bitmap is in
+ * force only while the TSS's I/O map base points at it (ioport.c turns
+ * it on and off); otherwise every port is denied in ring 3. */
+#define GDT_TSS_BYTES       104u
+#define GDT_IO_BITMAP_BYTES 8192u
+#define GDT_TSS_AREA_BYTES  (GDT_TSS_BYTES + GDT_IO_BITMAP_BYTES + 8u)
+
 /* One CPU's own GDT and TSS (an AP's; the boot CPU's are static). */
 struct gdt_cpu_tables {
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
-    uint8_t tss[112] __attribute__((aligned(16)));
+    uint8_t tss[GDT_TSS_AREA_BYTES] __attribute__((aligned(16)));
 };
 
 void gdt_init(void);
@@ -36,6 +45,12 @@ void gdt_init(void);
 void gdt_init_cpu(struct gdt_cpu_tables *tables, const uint64_t ist_top[GDT_IST_COUNT]);
 bool gdt_ist_stack_bounds(uintptr_t addr, uintptr_t *low, uintptr_t *high);
 uint16_t gdt_read_task_register(void);
+/* A CPU's I/O permission bitmap, found from its TSS.RSP0 slot (struct
+ * percpu.tss_rsp0); and turning it on (the I/O map base points at it)
+ * or off (past the limit: every port denied).  Any CPU may call these
+ * for any other: the CPU reads both on every IN/OUT in ring 3. */
+uint8_t *gdt_tss_io_bitmap(void *rsp0_slot);
+void gdt_tss_io_enable(void *rsp0_slot, bool on);
 /* This CPU's TSS.RSP0 field (8 bytes, not 8-aligned: the TSS is packed). */
 void *gdt_tss_rsp0_slot(void);
 

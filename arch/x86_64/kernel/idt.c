@@ -5,10 +5,14 @@
  * Every vector gets an interrupt gate to its isr.asm stub (kernel code
  * selector, DPL 0, interrupts stay off inside handlers).  #DF, NMI and #MC
  * switch to their IST stacks.  arch_interrupt_dispatch() is the single C
- * entry from isr.asm: an exception in user mode (saved CS with RPL 3) is
- * the program's fault, handed to sched_user_fault() (kernel/sched/
- * sched.h), which ends the process and never returns here; NMI, #DF and
- * #MC are never a program's fault and keep the kernel's path.  A kernel
+ * entry from isr.asm.  A page fault at a user address first goes to
+ * sched_page_fault(), which maps a memory object's page when a mapping
+ * allows the access (from user mode, or from a user copy in a system
+ * call); then the access simply goes again.  Otherwise an exception in
+ * user mode (saved CS with RPL 3) is the program's fault, handed to
+ * sched_user_fault() (kernel/sched/sched.h), which ends the process and
+ * never returns here; NMI, #DF and #MC are never a program's fault and
+ * keep the kernel's path.  A kernel
  * exception first tries the fixup table, else it is reported and the
  * kernel panics.  Any other vector is an interrupt, handed to
  * irq_dispatch() (irq.c: registered handlers, spurious vectors, EOI);
@@ -26,6 +30,7 @@
 #include "gdt.h"
 #include "irq.h"
 #include "regs.h"
+#include "mm/vm.h"
 #include "sched/sched.h"
 
 struct idt_gate {
@@ -102,9 +107,29 @@ static __attribute__((noreturn)) void user_fault(const struct arch_regs *frame)
     sched_user_fault(&fault);
 }
 
+/* Page-fault error code bits (SDM Vol. 3A, 4.7). */
+#define PF_WRITE    (1u << 1)
+#define PF_RESERVED (1u << 3)
+#define PF_FETCH    (1u << 4)
+
+/* A #PF at a user address that a memory-object mapping may cover: its
+ * page is mapped on the first touch (sched_page_fault). */
+static bool page_fault_resolved(const struct arch_regs *frame)
+{
+    uint64_t address = read_cr2();
+    if (frame->vector != EXC_PAGE_FAULT || (frame->error_code & PF_RESERVED) ||
+        address >= VM_USER_TOP)
+        return false;
+    unsigned access = frame->error_code & PF_FETCH ? VM_EXEC :
+                      frame->error_code & PF_WRITE ? VM_WRITE : VM_READ;
+    return sched_page_fault(address, access, from_user(frame));
+}
+
 void arch_interrupt_dispatch(struct arch_regs *frame)
 {
     if (frame->vector < EXC_COUNT) {
+        if (page_fault_resolved(frame))
+            return;
         if (from_user(frame) && is_program_fault((unsigned)frame->vector))
             user_fault(frame);
         if (fixup_apply(frame))

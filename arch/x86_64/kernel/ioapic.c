@@ -11,7 +11,9 @@
  * ISA IRQs are identity-mapped to GSIs, edge-triggered and active high,
  * unless a MADT interrupt source override says otherwise (ACPI 6.5,
  * 5.2.12.5: "conforms to the bus" means ISA's edge/high).
- * Boot CPU, interrupts off; callers serialise.
+ * Interrupts off; set-up on the boot CPU.  Redirection entries may be
+ * written from any CPU (user drivers' lines): a spinlock keeps each
+ * select-and-access pair whole.
  */
 #include "acpi/acpi.h"
 #include "arch.h"
@@ -37,6 +39,22 @@ struct ioapic {
 };
 
 static struct ioapic ioapics[ACPI_MAX_IOAPICS];
+/* IOREGSEL and IOWIN are a pair: once user drivers mask and unmask
+ * lines from interrupt handlers and system calls on any CPU, a select
+ * and its access must not interleave with another CPU's.  Every caller
+ * has interrupts off, so a plain spinlock cannot deadlock. */
+static uint32_t regs_lock;
+
+static void regs_lock_take(void)
+{
+    while (__atomic_exchange_n(&regs_lock, 1, __ATOMIC_ACQUIRE))
+        __builtin_ia32_pause();
+}
+
+static void regs_lock_release(void)
+{
+    __atomic_store_n(&regs_lock, 0, __ATOMIC_RELEASE);
+}
 static unsigned ioapic_count;
 static struct {
     uint32_t gsi;
@@ -77,9 +95,11 @@ bool ioapic_has_gsi(uint32_t gsi)
  * delivers through a half-written entry. */
 static void write_entry(const struct ioapic *io, uint32_t pin, uint64_t entry)
 {
+    regs_lock_take();
     reg_write(io, REG_REDIRECTION + 2 * pin, ENTRY_MASKED);
     reg_write(io, REG_REDIRECTION + 2 * pin + 1, (uint32_t)(entry >> 32));
     reg_write(io, REG_REDIRECTION + 2 * pin, (uint32_t)entry);
+    regs_lock_release();
 }
 
 int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest, unsigned flags)
@@ -114,8 +134,11 @@ uint64_t ioapic_entry(uint32_t gsi)
     const struct ioapic *io = find(gsi, &pin);
     if (!io)
         return 0;
-    return (uint64_t)reg_read(io, REG_REDIRECTION + 2 * pin + 1) << 32 |
-           reg_read(io, REG_REDIRECTION + 2 * pin);
+    regs_lock_take();
+    uint64_t entry = (uint64_t)reg_read(io, REG_REDIRECTION + 2 * pin + 1) << 32 |
+                     reg_read(io, REG_REDIRECTION + 2 * pin);
+    regs_lock_release();
+    return entry;
 }
 
 int ioapic_isa_to_gsi(unsigned isa_irq, uint32_t *gsi, unsigned *flags)

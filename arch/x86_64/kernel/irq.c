@@ -156,6 +156,17 @@ int arch_irq_unregister_gsi(uint32_t gsi)
     return 0;
 }
 
+/* For user drivers' lines (cap/interrupt.c): mask a registered GSI, or
+ * unmask it routed to this CPU.  Any CPU, interrupt handlers included. */
+int arch_irq_gsi_set_masked(uint32_t gsi, unsigned flags, bool masked)
+{
+    if (gsi >= MAX_GSI || gsi_vector[gsi] == NO_VECTOR)
+        return -KS_ERR_NOT_FOUND;
+    if (masked)
+        return ioapic_mask(gsi);
+    return ioapic_route(gsi, gsi_vector[gsi], lapic_id(), flags);
+}
+
 int arch_irq_isa_to_gsi(unsigned isa_irq, uint32_t *gsi, unsigned *flags)
 {
     if (!gsi || !flags)

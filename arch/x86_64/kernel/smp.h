@@ -64,6 +64,8 @@ struct percpu {
 /* Offsets the assembly uses (syscall.asm repeats them as equ). */
 #define PERCPU_KERNEL_STACK_TOP 8
 #define PERCPU_USER_RSP_SCRATCH 16
+_Static_assert(offsetof(struct percpu, index) == 32,
+               "kernel/sched/sched_cpu.h reads the CPU index at GS:32 (SCHED_PERCPU_INDEX)");
 _Static_assert(offsetof(struct percpu, kernel_stack_top) == PERCPU_KERNEL_STACK_TOP,
                "syscall.asm: percpu kernel_stack_top");
 _Static_assert(offsetof(struct percpu, user_rsp_scratch) == PERCPU_USER_RSP_SCRATCH,

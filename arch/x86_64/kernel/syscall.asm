@@ -38,8 +38,13 @@ bits 64
 PERCPU_KERNEL_STACK_TOP equ 8
 PERCPU_USER_RSP_SCRATCH equ 16
 KS_ERR_NOT_SUPPORTED    equ 8
+; kestrel/syscall.h: the register IPC calls are the last two numbers
+; (kernel/ipc/ipc_regs.c checks this with _Static_assert).
+KS_SYS_IPC_CALL_REGS    equ 50
+KS_SYS_COUNT            equ 52
 
 extern syscall_dispatch
+extern ipc_regs_entry
 
 section .text
 
@@ -51,6 +56,9 @@ syscall_entry:
     push qword [gs:PERCPU_USER_RSP_SCRATCH]
     push r11
     push rcx
+    cmp rax, KS_SYS_IPC_CALL_REGS
+    jae .registers_or_unknown
+.plain:
     push rdi
     push rsi
     push rdx
@@ -65,6 +73,52 @@ syscall_entry:
     pop r9
     pop r8
     pop rdx
+    pop rsi
+    pop rdi
+    pop rcx
+    pop r11
+    pop rsp
+    swapgs
+    o64 sysret
+
+; The register IPC calls (kestrel/ipc.h) keep every register a message
+; can travel in: the frame is a struct ipc_regs (kernel/ipc/ipc_regs.h),
+; from its lowest address: the number, the ten message words (RDX, R10,
+; R8, R9, RBX, RBP, R12-R15: pushed last word first so they lie in
+; order), the info word (RSI), the endpoint handle or badge (RDI), then
+; the three slots above.  Sixteen slots: RSP stays 16-byte aligned.  The
+; fast path writes another thread's frame while that thread is blocked
+; in one of these calls; on the way out every slot is loaded back.
+.registers_or_unknown:
+    cmp rax, KS_SYS_COUNT
+    jae .plain                  ; an unknown number: the table answers it
+    push rdi
+    push rsi
+    push r15
+    push r14
+    push r13
+    push r12
+    push rbp
+    push rbx
+    push r9
+    push r8
+    push r10
+    push rdx
+    push rax
+    mov rdi, rsp
+    xor ebp, ebp                ; a backtrace ends here, not in user memory
+    call ipc_regs_entry
+    add rsp, 8
+    pop rdx
+    pop r10
+    pop r8
+    pop r9
+    pop rbx
+    pop rbp
+    pop r12
+    pop r13
+    pop r14
+    pop r15
     pop rsi
     pop rdi
     pop rcx

@@ -17,7 +17,28 @@
  * copy_mask is set (the receiver gets a derived copy; needs
  * KS_RIGHT_DUPLICATE).  Either way each needs KS_RIGHT_TRANSFER.  When
  * the peer dies, or the endpoint's last handle goes, blocked senders,
- * receivers and callers return -KS_ERR_PEER_GONE.
+ * receivers and callers return -KS_ERR_PEER_GONE.  A label is at most
+ * KS_MSG_LABEL_MAX (-KS_ERR_INVALID_ARGUMENT otherwise); all
+ * KS_MSG_WORDS words always travel.
+ *
+ * Register messages.  KS_SYS_IPC_CALL_REGS and KS_SYS_IPC_REPLY_RECV_REGS
+ * carry a label and up to KS_MSG_WORDS words in registers, with no data
+ * and no handles, and wait without a timeout; they are the calls the
+ * kernel's IPC fast path serves (docs/ipc.md).  They meet the struct
+ * ks_msg calls on the same endpoint: a register receiver gets a ks_msg
+ * message's label and its KS_MSG_WORDS words (a message with data or
+ * handles is refused to its sender with -KS_ERR_INVALID_ARGUMENT), and a
+ * ks_msg receiver gets a register message's words, the rest zero.
+ *
+ *   in:  RAX the number, RDI the endpoint handle (CALL: needs WRITE;
+ *        REPLY_RECV: receives on it, needs READ, after replying when the
+ *        thread owes a reply), RSI the info word KS_MSGINFO(label, n),
+ *        word i (i < n <= KS_MSG_WORDS) in RDX, R10, R8, R9, RBX, RBP,
+ *        R12, R13, R14, R15
+ *   out: RAX 0 or -KS_ERR_*, RDI the badge (0 for a reply), RSI the info
+ *        word of the message that arrived, its words in the same
+ *        registers; registers past its word count keep their values.
+ *        RCX and R11 are clobbered as by every system call.
  */
 #ifndef KESTREL_ABI_IPC_H
 #define KESTREL_ABI_IPC_H
@@ -25,7 +46,8 @@
 #include <stdint.h>
 #include "kestrel/handle.h"
 
-#define KS_MSG_WORDS       4
+#define KS_MSG_WORDS       10
+#define KS_MSG_LABEL_MAX   ((1ull << 60) - 1)   /* labels fit a register message's info */
 #define KS_MSG_DATA_MAX    4096u
 #define KS_MSG_HANDLES_MAX 4u
 
@@ -40,5 +62,10 @@ struct ks_msg {
     uint32_t copy_mask;                     /* bit i: copy handles[i] instead of moving */
     ks_handle_t handles[KS_MSG_HANDLES_MAX];
 };
+
+/* The info word of a register message: label and word count. */
+#define KS_MSGINFO(label, words) (((uint64_t)(label) << 4) | ((uint64_t)(words) & 0xF))
+#define KS_MSGINFO_LABEL(info)   ((uint64_t)(info) >> 4)
+#define KS_MSGINFO_WORDS(info)   ((unsigned)((info) & 0xF))
 
 #endif /* KESTREL_ABI_IPC_H */
