@@ -81,15 +81,6 @@ static void pass_wake_on(struct notification *n)
         wait_queue_wake(&n->waiters, 1, 0);
 }
 
-/* What is left of timeout_ns since start; 0 once it has run out. */
-static uint64_t time_left(uint64_t start, uint64_t timeout_ns)
-{
-    if (timeout_ns == KS_TIMEOUT_INFINITE)
-        return KS_TIMEOUT_INFINITE;
-    uint64_t waited = arch_time_ns() - start;
-    return waited >= timeout_ns ? 0 : timeout_ns - waited;
-}
-
 int notification_wait(struct notification *n, uint64_t timeout_ns, uint64_t *bits_out)
 {
     struct thread *self = sched_current();
@@ -106,7 +97,7 @@ int notification_wait(struct notification *n, uint64_t timeout_ns, uint64_t *bit
             n->bits = 0;
             return 0;
         }
-        uint64_t left = time_left(start, timeout_ns);
+        uint64_t left = sched_time_left(start, timeout_ns);
         if (left == 0)
             return -KS_ERR_TIMED_OUT;
         int64_t r = wait_queue_sleep(&n->waiters, left);

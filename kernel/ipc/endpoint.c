@@ -76,15 +76,6 @@ int endpoint_create(struct endpoint **out)
     return 0;
 }
 
-/* What is left of timeout_ns since start; 0 once it has run out. */
-static uint64_t time_left(uint64_t start, uint64_t timeout_ns)
-{
-    if (timeout_ns == KS_TIMEOUT_INFINITE)
-        return KS_TIMEOUT_INFINITE;
-    uint64_t waited = arch_time_ns() - start;
-    return waited >= timeout_ns ? 0 : timeout_ns - waited;
-}
-
 /* Block on q until x->state is IPC_DONE, an error, or timeout_ns has
  * passed (a timer that fires early only makes the thread wait the rest).
  * ep is held meanwhile, so a close under the thread cannot free it. */
@@ -98,7 +89,7 @@ static int block_on(struct endpoint *ep, struct wait_queue *q, struct ipc_transf
     self->ipc_xfer = x;
     ep->holds++;
     for (;;) {
-        uint64_t left = time_left(start, timeout_ns);
+        uint64_t left = sched_time_left(start, timeout_ns);
         if (left == 0) {
             result = -KS_ERR_TIMED_OUT;
             break;

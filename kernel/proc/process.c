@@ -116,11 +116,6 @@ static void process_destroy(struct kobject *obj)
     kfree(p);
 }
 
-struct quota *process_quota(struct process *p)
-{
-    return p ? p->quota : NULL;
-}
-
 /* The first process's limits: the handles and threads of the old fixed
  * limits, and all usable RAM for user and for kernel memory. */
 static void first_process_limits(struct ks_limits *out)
@@ -182,22 +177,6 @@ static int process_alloc(const char *path, struct process *creator, struct proce
     process_count++;
     *out = p;
     return 0;
-}
-
-int process_charge_memory(struct process *p, uint64_t bytes)
-{
-    int err = quota_charge(p->quota, QUOTA_MEMORY, bytes);
-    if (err == 0)
-        p->memory_charged += bytes;
-    return err;
-}
-
-void process_uncharge_memory(struct process *p, uint64_t bytes)
-{
-    if (bytes > p->memory_charged)
-        bytes = p->memory_charged;
-    quota_uncharge(p->quota, QUOTA_MEMORY, bytes);
-    p->memory_charged -= bytes;
 }
 
 /* Give back what a process holds besides its struct: handles (which may
@@ -479,15 +458,6 @@ void process_info(const struct process *p, struct ks_process_info *out)
                       user_space_pages((struct vm_space *)&p->space);
 }
 
-/* What is left of timeout_ns since start; 0 once it has run out. */
-static uint64_t time_left(uint64_t start, uint64_t timeout_ns)
-{
-    if (timeout_ns == KS_TIMEOUT_INFINITE)
-        return KS_TIMEOUT_INFINITE;
-    uint64_t waited = arch_time_ns() - start;
-    return waited >= timeout_ns ? 0 : timeout_ns - waited;
-}
-
 int process_wait(struct process *p, struct ks_exit_status *out, uint64_t timeout_ns)
 {
     struct thread *self = sched_current();
@@ -499,7 +469,7 @@ int process_wait(struct process *p, struct ks_exit_status *out, uint64_t timeout
         }
         if (self->kill)
             return -KS_ERR_DENIED;
-        uint64_t left = time_left(start, timeout_ns);
+        uint64_t left = sched_time_left(start, timeout_ns);
         if (left == 0)
             return -KS_ERR_TIMED_OUT;
         int64_t r = wait_queue_sleep(&p->waiters, left);

@@ -12,6 +12,7 @@
 #include "kestrel/errors.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "proc/process.h"
 #include "proc/quota.h"
 
 struct quota {
@@ -144,4 +145,27 @@ void quota_usage(const struct quota *q, struct ks_process_usage *out)
     out->used.threads = (uint32_t)q->used[QUOTA_THREADS];
     out->used.memory_bytes = q->used[QUOTA_MEMORY];
     out->used.kernel_bytes = q->used[QUOTA_KERNEL];
+}
+
+/* ---- a process's side (proc/process.h) ---- */
+
+struct quota *process_quota(struct process *p)
+{
+    return p ? p->quota : NULL;
+}
+
+int process_charge_memory(struct process *p, uint64_t bytes)
+{
+    int err = quota_charge(p->quota, QUOTA_MEMORY, bytes);
+    if (err == 0)
+        p->memory_charged += bytes;
+    return err;
+}
+
+void process_uncharge_memory(struct process *p, uint64_t bytes)
+{
+    if (bytes > p->memory_charged)
+        bytes = p->memory_charged;
+    quota_uncharge(p->quota, QUOTA_MEMORY, bytes);
+    p->memory_charged -= bytes;
 }

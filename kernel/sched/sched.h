@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch.h"
+#include "kestrel/syscall.h"
 
 struct thread;
 struct process;
@@ -54,6 +55,17 @@ int64_t sched_block(uint64_t timeout_ns);
 /* Wake a BLOCKED thread with result (its sched_block returns it); the
  * caller has taken it off its wait list.  Kernel lock held. */
 void sched_wake(struct thread *t, int64_t result);
+/* What is left of a wait of timeout_ns that began at start (arch_time_ns):
+ * KS_TIMEOUT_INFINITE stays so, 0 once it has run out.  Every blocking
+ * call that may be woken early (and sleeps again) counts down with it. */
+static inline uint64_t sched_time_left(uint64_t start, uint64_t timeout_ns)
+{
+    if (timeout_ns == KS_TIMEOUT_INFINITE)
+        return KS_TIMEOUT_INFINITE;
+    uint64_t waited = arch_time_ns() - start;
+    return waited >= timeout_ns ? 0 : timeout_ns - waited;
+}
+
 /* Give the CPU to the next READY thread of the same or higher priority.
  * Kernel lock held. */
 void sched_yield(void);

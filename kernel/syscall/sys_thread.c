@@ -123,10 +123,9 @@ static int64_t wait_dead(struct thread *t, uint64_t timeout)
 {
     uint64_t start = arch_time_ns();
     while (t->state != KS_THREAD_DEAD) {
-        uint64_t waited = arch_time_ns() - start;
-        if (timeout != KS_TIMEOUT_INFINITE && waited >= timeout)
+        uint64_t left = sched_time_left(start, timeout);
+        if (left == 0)
             return -KS_ERR_TIMED_OUT;
-        uint64_t left = timeout == KS_TIMEOUT_INFINITE ? timeout : timeout - waited;
         int64_t r = wait_queue_sleep(&t->joiners, left);
         if (r < 0 && r != -KS_ERR_TIMED_OUT)
             return r;
