@@ -109,6 +109,7 @@ include initrd/initrd.mk
 include tests/user/user-tests.mk
 include image/image.mk
 include tests/tests.mk
+-include tests/session/session.mk
 
 .PHONY: all
 all: $(ISO) $(DISK) $(LOADER_ELF) $(KERNEL_ELF) $(INITRD_TAR) ## build the ISO, the raw disk and the boot files

@@ -25,8 +25,10 @@ USER_CRT0    := $(USER_BUILD)/obj/initrd/lib/crt0.o
 USER_LIB     := $(USER_BUILD)/lib/libks.a
 USER_LIB_OBJS := $(call user_objs,$(filter-out initrd/lib/crt0.c,$(wildcard initrd/lib/*.c)))
 
-# GCC would turn the byte loops of string.c into calls to themselves.
-$(USER_BUILD)/obj/initrd/lib/string.o: USER_EXTRA_CFLAGS := -fno-tree-loop-distribute-patterns
+# GCC would turn the byte loops of string.c and string_ext.c into calls
+# to themselves.
+$(USER_BUILD)/obj/initrd/lib/string.o $(USER_BUILD)/obj/initrd/lib/string_ext.o: \
+    USER_EXTRA_CFLAGS := -fno-tree-loop-distribute-patterns
 
 $(USER_BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -37,10 +39,21 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(CROSS)ar rcsD $@ $^
 
-# Programs of the normal initramfs.
-USER_SRCS_init   := initrd/init/init.c
-USER_SRCS_ubench := tests/bench/user/ubench.c tests/bench/user/ubench_ipc.c
-USER_INITRD_PROGRAMS := init ubench
+# Programs of the normal initramfs: the services (initrd/NAME), the
+# drivers (drivers-user/NAME) and the small tools of initrd/tools, one
+# file each.  Every .c file of a program's folder is one of its sources.
+USER_SRCS_init    := $(sort $(wildcard initrd/init/*.c))
+USER_SRCS_names   := $(sort $(wildcard initrd/names/*.c))
+USER_SRCS_vfs     := $(sort $(wildcard initrd/vfs/*.c))
+USER_SRCS_shell   := $(sort $(wildcard initrd/shell/*.c))
+USER_SRCS_serial  := $(sort $(wildcard drivers-user/serial/*.c))
+USER_SRCS_kbd     := $(sort $(wildcard drivers-user/ps2kbd/*.c))
+USER_SRCS_console := $(sort $(wildcard drivers-user/console/*.c)) kernel/lib/font.c
+USER_SRCS_pci     := $(sort $(wildcard drivers-user/pci/*.c))
+USER_SRCS_ubench  := tests/bench/user/ubench.c tests/bench/user/ubench_ipc.c
+USER_TOOLS        := $(sort $(basename $(notdir $(wildcard initrd/tools/*.c))))
+$(foreach t,$(USER_TOOLS),$(eval USER_SRCS_$(t) := initrd/tools/$(t).c))
+USER_INITRD_PROGRAMS := init names vfs shell serial kbd console pci ubench $(USER_TOOLS)
 USER_INITRD_BINS := $(addprefix $(USER_BIN)/,$(USER_INITRD_PROGRAMS))
 
 $(USER_BIN)/%: $$(call user_objs,$$(USER_SRCS_$$*)) $(USER_CRT0) $(USER_LIB) initrd/lib/user.ld
@@ -55,3 +68,10 @@ USER_INITRD_OBJS := $(call user_objs,$(foreach p,$(USER_INITRD_PROGRAMS),$(USER_
 
 .PHONY: user
 user: $(USER_INITRD_BINS) ## build the runtime and the user programs (build/user/bin)
+
+# kernel/lib/font.c (the console's font) names its header from kernel/.
+$(USER_BUILD)/obj/kernel/lib/font.o: USER_EXTRA_CFLAGS := -Ikernel
+
+# Host unit tests of userspace logic: each component's unit.mk lists
+# the sources its tests/unit/test_*.c link (UNIT_DEPS_test_NAME).
+-include $(wildcard initrd/*/unit.mk drivers-user/*/unit.mk)

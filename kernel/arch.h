@@ -253,6 +253,12 @@ void arch_breakpoint(void);
 __attribute__((noreturn)) void arch_exit(unsigned code);
 /* Disable interrupts and halt for good. */
 __attribute__((noreturn)) void arch_halt(void);
+/* Power off and reboot (KS_SYS_POWER): ACPI first, then the fallbacks
+ * (power.c); neither returns, and each logs what did not work before
+ * it tries the next way.  acpi may be NULL. */
+struct acpi_info;
+__attribute__((noreturn)) void arch_power_off(const struct acpi_info *acpi);
+__attribute__((noreturn)) void arch_reboot(const struct acpi_info *acpi);
 
 /* Print registers: of the frame, or (frame NULL) control registers and
  * the caller's stack pointers. */

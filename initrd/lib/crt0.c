@@ -4,7 +4,8 @@
  * enters _start with the stack pointer at the start frame of
  * kestrel/syscall.h (argc, argv[0..argc-1], NULL, the ks_start_info
  * pointer).  _start hands argc and argv to ks_crt_main, which records
- * the start info, runs main and exits with its result.  Single-threaded
+ * the start info, moves the environment out of argv (KS_ENV_MARK,
+ * ks_services.h), runs main and exits with its result.  Single-threaded
  * until main creates threads.
  */
 #include "ks.h"
@@ -30,18 +31,30 @@ __asm__(".pushsection .text.entry, \"ax\", @progbits\n"
         ".size _start, . - _start\n"
         ".popsection\n");
 
+void ks_env_init(char **vec, size_t count);
+
 void ks_crt_main(long argc, char **argv)
 {
     const struct ks_start_info *info = (const struct ks_start_info *)argv[argc + 1];
     if (info && info->magic == KS_START_INFO_MAGIC)
         ks_start_info = info;
-    exit(main((int)argc, argv));
-}
-
-void exit(int status)
-{
-    ks_log_flush();
-    ks_sys_exit(status);
+    /* The strings after KS_ENV_MARK are the environment: the mark
+     * becomes argv's terminating NULL, and the environment vector ends
+     * at the start frame's own NULL. */
+    long args = argc;
+    for (long i = 0; i < argc; i++) {
+        if (strcmp(argv[i], KS_ENV_MARK) == 0) {
+            args = i;
+            break;
+        }
+    }
+    if (args < argc) {
+        argv[args] = NULL;
+        ks_env_init(argv + args + 1, (size_t)(argc - args - 1));
+    } else {
+        ks_env_init(argv + argc, 0);
+    }
+    exit(main((int)args, argv));
 }
 
 unsigned ks_cpu_count(void)

@@ -1,32 +1,47 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vsnprintf and snprintf; see stdio.h.  C semantics: the result is the
- * length the whole text would have, the buffer always ends with a NUL
- * when size > 0.
+ * The printf engine; see ks_format.h.  Pure logic, built on the host by
+ * the unit tests, which compare it with the host's snprintf.  Text
+ * collects in a small buffer and goes to the sink when it fills and at
+ * the end.
  */
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
-#include "stdio.h"
-#include "string.h"
+#include <string.h>
+#include "ks_format.h"
 
 struct format_out {
-    char *buf;
-    size_t size;
-    size_t len;         /* the full length, even past size */
+    ks_format_sink sink;
+    void *ctx;
+    size_t len;                 /* the full length so far */
+    size_t used;                /* bytes in tmp */
+    char tmp[128];
 };
 
 struct format_spec {
     int left;           /* '-' */
     int zero;           /* '0' */
-    int alternate;      /* '#': 0x before a non-zero %x */
+    int alternate;      /* '#': 0x before a non-zero %x, 0 before %o */
+    int plus;           /* '+' */
+    int space;          /* ' ' */
     int width;
     int precision;      /* -1: none */
     int length;         /* 0 int, 1 long, 2 long long, -1 short, -2 char */
 };
 
+static void out_flush(struct format_out *o)
+{
+    if (o->used)
+        o->sink(o->ctx, o->tmp, o->used);
+    o->used = 0;
+}
+
 static void out_char(struct format_out *o, char c)
 {
-    if (o->len + 1 < o->size)
-        o->buf[o->len] = c;
+    if (o->used == sizeof(o->tmp))
+        out_flush(o);
+    o->tmp[o->used++] = c;
     o->len++;
 }
 
@@ -36,36 +51,48 @@ static void out_pad(struct format_out *o, char c, int count)
         out_char(o, c);
 }
 
-/* body[0..len) padded to the width; a sign or 0x prefix stays in front
- * of zero padding. */
+/* body[0..len) after zeros to reach digits, padded to the width; a
+ * sign or 0x prefix stays in front of zero padding. */
 static void out_field(struct format_out *o, const struct format_spec *s, const char *prefix,
-                      const char *body, int len)
+                      const char *body, int len, int digits)
 {
     int prefix_len = (int)strlen(prefix);
-    int pad = s->width - len - prefix_len;
+    int zeros = digits > len ? digits - len : 0;
+    int pad = s->width - len - zeros - prefix_len;
     if (!s->left && !s->zero)
         out_pad(o, ' ', pad);
     for (int i = 0; i < prefix_len; i++)
         out_char(o, prefix[i]);
     if (!s->left && s->zero)
         out_pad(o, '0', pad);
+    out_pad(o, '0', zeros);
     for (int i = 0; i < len; i++)
         out_char(o, body[i]);
     if (s->left)
         out_pad(o, ' ', pad);
 }
 
-static void out_number(struct format_out *o, const struct format_spec *s, uint64_t value,
+static void out_number(struct format_out *o, struct format_spec *s, uint64_t value,
                        unsigned base, int upper, const char *prefix)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char tmp[24];
     int n = sizeof(tmp);
-    do {
-        tmp[--n] = digits[value % base];
-        value /= base;
-    } while (value);
-    out_field(o, s, prefix, tmp + n, (int)sizeof(tmp) - n);
+    /* A precision turns zero padding off, and ".0" prints no 0. */
+    if (s->precision >= 0)
+        s->zero = 0;
+    if (!(value == 0 && s->precision == 0)) {
+        do {
+            tmp[--n] = digits[value % base];
+            value /= base;
+        } while (value);
+    }
+    int len = (int)sizeof(tmp) - n;
+    int min_digits = s->precision;
+    /* "%#o" shows a leading 0 (once). */
+    if (base == 8 && s->alternate && (len == 0 || tmp[n] != '0') && min_digits <= len)
+        min_digits = len + 1;
+    out_field(o, s, prefix, tmp + n, len, min_digits);
 }
 
 static int64_t take_signed(const struct format_spec *s, va_list *ap)
@@ -88,6 +115,15 @@ static uint64_t take_unsigned(const struct format_spec *s, va_list *ap)
     return s->length == -1 ? (unsigned short)v : s->length == -2 ? (unsigned char)v : v;
 }
 
+static int parse_int(const char **fmt)
+{
+    int v = 0;
+    for (; **fmt >= '0' && **fmt <= '9'; (*fmt)++)
+        if (v < 100000)
+            v = v * 10 + (**fmt - '0');
+    return v;
+}
+
 /* Flags, width, precision and length of the spec at *fmt (past '%'). */
 static const char *parse_spec(const char *fmt, struct format_spec *s, va_list *ap)
 {
@@ -100,24 +136,36 @@ static const char *parse_spec(const char *fmt, struct format_spec *s, va_list *a
             s->zero = 1;
         else if (*fmt == '#')
             s->alternate = 1;
+        else if (*fmt == '+')
+            s->plus = 1;
+        else if (*fmt == ' ')
+            s->space = 1;
         else
             break;
     }
     if (*fmt == '*') {
-        s->width = va_arg(*ap, int);
-        if (s->width < 0) {
+        int w = va_arg(*ap, int);
+        if (w < 0) {
             s->left = 1;
-            s->width = -s->width;
+            w = w == INT32_MIN ? 0 : -w;
         }
+        s->width = w;
         fmt++;
+    } else {
+        s->width = parse_int(&fmt);
     }
-    for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-        s->width = s->width * 10 + (*fmt - '0');
     if (*fmt == '.') {
-        s->precision = 0;
-        for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
-            s->precision = s->precision * 10 + (*fmt - '0');
+        fmt++;
+        if (*fmt == '*') {
+            int p = va_arg(*ap, int);
+            s->precision = p < 0 ? -1 : p;
+            fmt++;
+        } else {
+            s->precision = parse_int(&fmt);
+        }
     }
+    if (s->left)
+        s->zero = 0;
     for (;; fmt++) {
         if (*fmt == 'l')
             s->length = s->length < 1 ? 1 : 2;
@@ -138,11 +186,15 @@ static void format_one(struct format_out *o, char conv, struct format_spec *s, v
     case 'i': {
         int64_t v = take_signed(s, ap);
         uint64_t magnitude = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-        out_number(o, s, magnitude, 10, 0, v < 0 ? "-" : "");
+        const char *sign = v < 0 ? "-" : s->plus ? "+" : s->space ? " " : "";
+        out_number(o, s, magnitude, 10, 0, sign);
         break;
     }
     case 'u':
         out_number(o, s, take_unsigned(s, ap), 10, 0, "");
+        break;
+    case 'o':
+        out_number(o, s, take_unsigned(s, ap), 8, 0, "");
         break;
     case 'x':
     case 'X': {
@@ -152,12 +204,13 @@ static void format_one(struct format_out *o, char conv, struct format_spec *s, v
         break;
     }
     case 'p':
+        s->length = 1;
         out_number(o, s, (uintptr_t)va_arg(*ap, void *), 16, 0, "0x");
         break;
     case 'c': {
         char c = (char)va_arg(*ap, int);
         s->zero = 0;
-        out_field(o, s, "", &c, 1);
+        out_field(o, s, "", &c, 1, 0);
         break;
     }
     case 's': {
@@ -168,7 +221,7 @@ static void format_one(struct format_out *o, char conv, struct format_spec *s, v
         while (str[len] && (s->precision < 0 || len < s->precision))
             len++;
         s->zero = 0;
-        out_field(o, s, "", str, len);
+        out_field(o, s, "", str, len, 0);
         break;
     }
     default:            /* '%' and anything unknown: print it as it is */
@@ -177,9 +230,13 @@ static void format_one(struct format_out *o, char conv, struct format_spec *s, v
     }
 }
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+size_t ks_format(ks_format_sink sink, void *ctx, const char *fmt, va_list ap)
 {
-    struct format_out o = { buf, size, 0 };
+    struct format_out o;
+    o.sink = sink;
+    o.ctx = ctx;
+    o.len = 0;
+    o.used = 0;
     va_list args;
     va_copy(args, ap);
     while (*fmt) {
@@ -194,16 +251,32 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         format_one(&o, *fmt++, &spec, &args);
     }
     va_end(args);
-    if (size)
-        buf[o.len < size ? o.len : size - 1] = '\0';
-    return (int)o.len;
+    out_flush(&o);
+    return o.len;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
+struct buf_sink {
+    char *buf;
+    size_t size;                /* room, NUL included */
+    size_t pos;
+};
+
+static void buf_put(void *ctx, const char *text, size_t len)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
+    struct buf_sink *b = ctx;
+    if (b->pos + 1 < b->size) {
+        size_t room = b->size - 1 - b->pos;
+        size_t n = len < room ? len : room;
+        memcpy(b->buf + b->pos, text, n);
+        b->pos += n;
+    }
+}
+
+int ks_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    struct buf_sink b = { buf, size, 0 };
+    size_t len = ks_format(buf_put, &b, fmt, ap);
+    if (size)
+        buf[b.pos] = '\0';
+    return len > INT32_MAX ? INT32_MAX : (int)len;
 }

@@ -2,9 +2,10 @@
 /*
  * Kestrel's user runtime (initrd/lib, linked as libks.a): what a user
  * program includes.  Brings in the system call wrappers (ks_syscall.h),
- * the string functions (string.h), formatted output (stdio.h), the
- * futex mutex (ks_mutex.h) and threads (ks_thread.h), and declares what
- * crt0 sets up: ks_start_info, and exit().
+ * the small C library (stdlib.h, string.h, stdio.h, unistd.h, fcntl.h,
+ * sys/stat.h, dirent.h, time.h, ctype.h, errno.h), the service clients
+ * (ks_services.h, ks_client.h), the futex mutex (ks_mutex.h) and threads
+ * (ks_thread.h), and declares what crt0 sets up: ks_start_info.
  *
  * A program defines int main(int argc, char **argv); crt0's _start
  * calls it and passes its result to exit().  Everything here may be
@@ -17,20 +18,32 @@
 #include <stdint.h>
 #include "kestrel/syscall.h"
 #include "ks_device.h"
+#include "ks_ipc.h"
 #include "ks_memory.h"
 #include "ks_mutex.h"
 #include "ks_quota.h"
 #include "ks_syscall.h"
+#include "ks_system.h"
 #include "ks_thread.h"
+#include "assert.h"
+#include "ctype.h"
+#include "dirent.h"
+#include "errno.h"
+#include "fcntl.h"
+#include "ks_client.h"
+#include "ks_path.h"
+#include "ks_services.h"
 #include "stdio.h"
+#include "stdlib.h"
 #include "string.h"
+#include "sys/stat.h"
+#include "sys/types.h"
+#include "time.h"
+#include "unistd.h"
 
 /* The block the kernel left above the initial stack (NULL if its magic
  * did not match, which a correct kernel never does). */
 extern const struct ks_start_info *ks_start_info;
-
-/* Flush the log line buffer, then end the process with status. */
-__attribute__((noreturn)) void exit(int status);
 
 static inline void ks_yield(void)
 {

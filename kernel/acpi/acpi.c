@@ -79,9 +79,10 @@ static void acpi_report(const struct acpi_info *info)
     else
         kinfo("acpi: no HPET\n");
     if (info->has_fadt)
-        kinfo("acpi: FADT: SCI IRQ %u, PM1a control 0x%llx, reset register %s\n",
+        kinfo("acpi: FADT: SCI IRQ %u, PM1a control 0x%llx, reset register %s, %s\n",
               info->sci_irq, (unsigned long long)info->pm1a_control,
-              info->has_reset_register ? "usable" : "none");
+              info->has_reset_register ? "usable" : "none",
+              info->has_s5 ? "S5 (power off) known" : "no \\_S5 (no ACPI power off)");
     else
         kinfo("acpi: no FADT\n");
 }

@@ -89,13 +89,20 @@ struct acpi_info {
     bool has_fadt;
     uint32_t sci_irq;
     uint16_t fadt_flags_lo;  /* low 16 bits of the FADT flags */
-    uint64_t pm1a_control;   /* PM1a control block port (power-off later) */
+    uint64_t pm1a_control;   /* PM1a control block port (power off) */
     uint64_t pm1b_control;
-    bool has_reset_register; /* FADT RESET_REG usable (reboot later) */
+    bool has_s5;             /* the DSDT declares \_S5: power off can work */
+    uint8_t s5_typ_a;        /* its SLP_TYPa and SLP_TYPb values */
+    uint8_t s5_typ_b;
+    bool has_reset_register; /* FADT RESET_REG usable (reboot) */
     uint8_t reset_space;     /* GAS address space of RESET_REG */
     uint64_t reset_address;
     uint8_t reset_value;
 };
+
+/* The \_S5 package's SLP_TYPa and SLP_TYPb in DSDT AML (len bytes, the
+ * whole table): false when no declaration of it is found (acpi_s5.c). */
+bool acpi_s5_parse(const uint8_t *aml, uint32_t len, uint8_t *typ_a, uint8_t *typ_b);
 
 /* Returns a pointer to len readable bytes at physical address phys, or
  * NULL when that range cannot be read (outside RAM or the direct map). */

@@ -35,6 +35,7 @@
 #define HPET_LEN        56
 
 /* FADT (ACPI 6.5, Table 5.9). */
+#define FADT_DSDT          40
 #define FADT_SCI_INT       46
 #define FADT_PM1A_CNT      64
 #define FADT_PM1B_CNT      68
@@ -42,6 +43,7 @@
 #define FADT_V1_LEN        116   /* ACPI 1.0 ends after the flags */
 #define FADT_RESET_REG     116
 #define FADT_RESET_VALUE   128
+#define FADT_X_DSDT        140
 #define FADT_X_PM1A_CNT    172
 #define FADT_X_PM1B_CNT    184
 #define FADT_RESET_REG_SUP (1u << 10)
@@ -158,6 +160,22 @@ static uint64_t fadt_pm1_block(const uint8_t *t, uint32_t len, unsigned x_off,
     return get32(t + legacy_off);
 }
 
+/* The DSDT the FADT names (X_DSDT when set), for \_S5. */
+static void fadt_dsdt(struct acpi_parser *ps, const uint8_t *t, uint32_t len)
+{
+    uint64_t phys = len >= FADT_X_DSDT + 8 ? get64(t + FADT_X_DSDT) : 0;
+    if (!phys)
+        phys = get32(t + FADT_DSDT);
+    if (!phys)
+        return;
+    uint32_t dsdt_len;
+    const uint8_t *dsdt = table_map(ps, phys, "DSDT", &dsdt_len);
+    if (!dsdt)
+        return;
+    struct acpi_info *out = ps->out;
+    out->has_s5 = acpi_s5_parse(dsdt, dsdt_len, &out->s5_typ_a, &out->s5_typ_b);
+}
+
 static void fadt_parse(struct acpi_parser *ps, const uint8_t *t, uint32_t len)
 {
     struct acpi_info *out = ps->out;
@@ -171,6 +189,7 @@ static void fadt_parse(struct acpi_parser *ps, const uint8_t *t, uint32_t len)
     out->fadt_flags_lo = (uint16_t)flags;
     out->pm1a_control = fadt_pm1_block(t, len, FADT_X_PM1A_CNT, FADT_PM1A_CNT);
     out->pm1b_control = fadt_pm1_block(t, len, FADT_X_PM1B_CNT, FADT_PM1B_CNT);
+    fadt_dsdt(ps, t, len);
     if (!(flags & FADT_RESET_REG_SUP) || len <= FADT_RESET_VALUE)
         return;
     uint8_t space = t[FADT_RESET_REG];

@@ -130,7 +130,7 @@ int fbcon_init(const struct ks_framebuffer *fb, uintptr_t virt)
         return -KS_ERR_INVALID_ARGUMENT;
 
     fbcon = (struct fbcon){
-        .console = { .name = "fb", .write = fbcon_write },
+        .console = { .name = "fb", .write = fbcon_write, .screen = 1 },
         .pixels = (uint8_t *)virt,
         .width = fb->width, .height = fb->height, .pitch = fb->pitch,
         .bytes_per_pixel = bytes,

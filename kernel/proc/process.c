@@ -205,6 +205,8 @@ static int start_handles_check(const struct spawn_handles *sh)
         return -KS_ERR_INVALID_ARGUMENT;
     for (uint32_t i = 0; i < sh->count; i++) {
         struct cap *cap;
+        if (sh->handles[i] == KS_HANDLE_INVALID)
+            continue;               /* an empty slot keeps the others' places */
         int err = handle_lookup(&sh->creator->handles, sh->handles[i], KS_OBJECT_NONE,
                                 KS_RIGHT_DUPLICATE | KS_RIGHT_TRANSFER, &cap);
         if (err < 0)
@@ -215,7 +217,7 @@ static int start_handles_check(const struct spawn_handles *sh)
 
 /* Copy the start handles (checked) from the creator's table into p's:
  * each a child capability with the same rights and badge, so revoking
- * the creator's reaches it.  The values go into info in the same order.
+ * the creator's reaches it; an entry of 0 stays 0 (an empty slot).  The values go into info in the same order.
  * On failure the copies made so far stay in p's table, which the caller
  * empties with the rest of p. */
 static int start_handles_derive(struct process *p, const struct spawn_handles *sh,
@@ -225,6 +227,10 @@ static int start_handles_derive(struct process *p, const struct spawn_handles *s
         return 0;
     for (uint32_t i = 0; i < sh->count; i++) {
         struct cap *cap;
+        if (sh->handles[i] == KS_HANDLE_INVALID) {
+            info->handles[i] = KS_HANDLE_INVALID;
+            continue;
+        }
         int err = handle_lookup(&sh->creator->handles, sh->handles[i], KS_OBJECT_NONE,
                                 KS_RIGHT_DUPLICATE | KS_RIGHT_TRANSFER, &cap);
         if (err == 0)

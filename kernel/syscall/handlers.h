@@ -66,6 +66,10 @@ SYSCALL_HANDLER(sys_io_ports_disable);
 SYSCALL_HANDLER(sys_process_create);
 SYSCALL_HANDLER(sys_process_start);
 SYSCALL_HANDLER(sys_process_usage);
+SYSCALL_HANDLER(sys_resource_info);
+SYSCALL_HANDLER(sys_power);
+SYSCALL_HANDLER(sys_handle_list);
+SYSCALL_HANDLER(sys_boot_milestone);
 SYSCALL_HANDLER(sys_ipc_call_regs);
 SYSCALL_HANDLER(sys_ipc_reply_recv_regs);
 

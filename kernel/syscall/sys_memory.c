@@ -17,6 +17,9 @@
 #include "proc/process.h"
 #include "proc/quota.h"
 #include "sched/sched.h"
+#include "console/console.h"
+#include "debug/kprintf.h"
+#include "init/boot.h"
 #include "syscall/handlers.h"
 #include "syscall/syscall.h"
 
@@ -52,6 +55,23 @@ SYSCALL_HANDLER(sys_memory_create)
     return install(mo, MEMORY_ANONYMOUS_RIGHTS);
 }
 
+/* A physical object over the boot screen is a user console driver
+ * taking it: the kernel's own screen consoles stop drawing there. */
+static void screen_handover(uint64_t phys, uint64_t size)
+{
+    const struct ks_boot_info *bi = kernel_boot_info;
+    if (!bi || bi->framebuffer.type == KS_FB_NONE)
+        return;
+    uint64_t base = bi->framebuffer.base;
+    uint64_t end = base + (uint64_t)bi->framebuffer.pitch * bi->framebuffer.height;
+    static bool handed_over;
+    if (phys < end && base < phys + size && !handed_over) {
+        handed_over = true;
+        kinfo("console: the screen is handed to userspace; the kernel log goes on on serial\n");
+        console_release_screen();
+    }
+}
+
 SYSCALL_HANDLER(sys_memory_create_physical)
 {
     (void)a4; (void)a5;
@@ -69,6 +89,7 @@ SYSCALL_HANDLER(sys_memory_create_physical)
     err = memory_object_create_physical(a1, a2, (uint32_t)a3, &mo);
     if (err < 0)
         return err;
+    screen_handover(a1, a2);
     /* Inside the initramfs (kind 1): read-only, like the boot handle. */
     return install(mo, kind == 1 ? MEMORY_INITRD_RIGHTS : MEMORY_DEVICE_RIGHTS);
 }

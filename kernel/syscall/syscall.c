@@ -72,6 +72,10 @@ static const struct syscall_entry table[KS_SYS_COUNT] = {
     [KS_SYS_PROCESS_USAGE] = { sys_process_usage, false },
     [KS_SYS_IPC_CALL_REGS] = { sys_ipc_call_regs, false },
     [KS_SYS_IPC_REPLY_RECV_REGS] = { sys_ipc_reply_recv_regs, false },
+    [KS_SYS_RESOURCE_INFO] = { sys_resource_info, false },
+    [KS_SYS_POWER] = { sys_power, false },
+    [KS_SYS_HANDLE_LIST] = { sys_handle_list, false },
+    [KS_SYS_BOOT_MILESTONE] = { sys_boot_milestone, false },
 };
 
 int64_t syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -72,14 +72,16 @@ for extra in "$here"/tests/boot/cases-*.sh; do
     [ -f "$extra" ] && . "$extra"
 done
 
-# What the screen shows (decoded from the emulated display, not serial):
-# VGA text mode on BIOS, the framebuffer console with Kestrel's font on UEFI
-# (no '?' on it: every cell decoded to a glyph of the font).
+# What the screen shows (decoded from the emulated display, not serial) once
+# the shell prompts: the user console driver's VGA text on BIOS, its
+# framebuffer text with Kestrel's font on UEFI (no '?' on it: every cell
+# decoded to a glyph of the font).  The kernel's boot text is gone from the
+# screen (it goes on on serial): the console cleared it when it took over.
 #   screen_case NAME IMAGE vga|fb "RUN-QEMU OPTIONS" MUST_MATCH...
 screen_case screen-bios-vga-text default.iso vga "--fw bios" \
-    'initrd: +136 etc/motd' 'kestrel: boot complete'
+    'Welcome to Kestrel' 'kestrel:/\$' -- 'initrd: +[0-9]+ etc/motd'
 screen_case screen-uefi-framebuffer default.iso fb "--fw uefi" \
-    'initrd: +136 etc/motd' 'kestrel: boot complete' -- '\?'
+    'Welcome to Kestrel' 'kestrel:/\$' -- '\?' 'initrd: +[0-9]+ etc/motd'
 
 # Bochs: a second, independent x86 model (BIOS, CD), booted with magic
 # breakpoints at the kernel entry and before the self-tests; the runner

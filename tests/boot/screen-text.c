@@ -12,7 +12,7 @@
  *                               background is the most common colour
  *
  * Prints the screen's rows, trailing blanks removed; a cell that matches
- * no glyph prints '?'.  Exit status 2 on unreadable input.
+ * no glyph, drawn or inverted, prints '?'.  Exit status 2 on unreadable input.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -98,6 +98,13 @@ static char match_cell(const uint8_t *rgb, unsigned w, unsigned cx, unsigned cy,
             if (pixel(rgb, w, cx * FONT_WIDTH + x, cy * FONT_HEIGHT + y) != bg)
                 bits[y] |= (uint8_t)(0x80u >> x);
     }
+    for (unsigned c = FONT_FIRST; c <= FONT_LAST; c++)
+        if (memcmp(bits, font_glyph((unsigned char)c), FONT_HEIGHT) == 0)
+            return (char)c;
+    /* An inverted cell (the user console's cursor) is its glyph with
+     * every bit flipped. */
+    for (unsigned y = 0; y < FONT_HEIGHT; y++)
+        bits[y] = (uint8_t)~bits[y];
     for (unsigned c = FONT_FIRST; c <= FONT_LAST; c++)
         if (memcmp(bits, font_glyph((unsigned char)c), FONT_HEIGHT) == 0)
             return (char)c;

@@ -343,7 +343,39 @@ UNIT_TEST(fadt_reset_register_needs_the_flag_and_a_known_space)
     CHECK_EQ_U(info.reset_space, 0);
 }
 
+/* \_S5 in AML: the forms firmware uses, and what must not be taken. */
+UNIT_TEST(s5_package_values_are_found_in_aml)
+{
+    uint8_t a = 9, b = 9;
+    /* NameOp "_S5_" Package(4) { BytePrefix 5, BytePrefix 5, Zero, Zero }. */
+    static const uint8_t bytes[] = { 0x10, 0x08, '_', 'S', '5', '_', 0x12, 0x0A, 0x04,
+                                     0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
+    CHECK(acpi_s5_parse(bytes, sizeof(bytes), &a, &b));
+    CHECK_EQ_U(a, 5);
+    CHECK_EQ_U(b, 5);
+    /* Root prefix, Zero/One ops and a two-byte PkgLength. */
+    static const uint8_t rooted[] = { 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x40, 0x00, 0x02,
+                                      0x00, 0x01 };
+    CHECK(acpi_s5_parse(rooted, sizeof(rooted), &a, &b));
+    CHECK_EQ_U(a, 0);
+    CHECK_EQ_U(b, 1);
+    /* A reference (no NameOp), a name that is not a package, and a
+     * package cut short are not \_S5; a later good one still is. */
+    static const uint8_t tricky[] = { 0x70, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0A, 0x07,
+                                      0x08, '_', 'S', '5', '_', 0x0A, 0x03,
+                                      0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0B, 0x06,
+                                      0x00, 0x0A, 0x02 };
+    CHECK(acpi_s5_parse(tricky, sizeof(tricky), &a, &b));
+    CHECK_EQ_U(a, 6);
+    CHECK_EQ_U(b, 2);
+    static const uint8_t cut[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0A };
+    CHECK(!acpi_s5_parse(cut, sizeof(cut), &a, &b));
+    CHECK(!acpi_s5_parse(cut, 3, &a, &b));
+    CHECK(!acpi_s5_parse(cut, 0, &a, &b));
+}
+
 UNIT_MAIN(
+    UNIT_CASE(s5_package_values_are_found_in_aml),
     UNIT_CASE(v2_rsdp_follows_the_xsdt_to_madt_hpet_and_fadt),
     UNIT_CASE(v1_rsdp_follows_the_rsdt_with_32_bit_entries),
     UNIT_CASE(every_madt_entry_type_is_read),

@@ -33,7 +33,9 @@
  *                                  endpoint) without waiting and exits
  *                                  with the result as its status
  *   start-handles                  checks that its start handles are all it
- *                                  holds: exits 0, or 6 + the failed check
+ *                                  holds: exits 0 (40 + the number of empty
+ *                                  slots when there are some), or 6 + the
+ *                                  failed check
  *   quota-*                        the quota kinds of crasher_quota.c
  *   map-*, memory-quota            the memory-object kinds of crasher_mem.c
  *   args-echo                      exits with argc * 16, + 1 when its
@@ -270,7 +272,12 @@ static int start_handles(void)
         return 6;
     struct ks_handle_info hi;
     int64_t last = 0;
+    int empty = 0;
     for (uint32_t i = 0; i < info->handle_count; i++) {
+        if (info->handles[i] == KS_HANDLE_INVALID) {
+            empty++;                 /* a slot the creator left empty */
+            continue;
+        }
         if (ks_sys_handle_info(info->handles[i], &hi) != 0)
             return 7;
         if (info->handles[i] > last)
@@ -279,7 +286,7 @@ static int start_handles(void)
     for (int64_t k = 1; k <= 16; k++)
         if (ks_sys_handle_info(last + k, &hi) != -KS_ERR_BAD_HANDLE)
             return 8;
-    return 0;
+    return empty ? 40 + empty : 0;
 }
 
 /* Exit status from the arguments: argc * 16, plus 1 when argv[2] is

@@ -16,7 +16,7 @@
 #define P_HOG    100
 #define P_SERVER 10
 #define P_DEEP   5
-#define HOG_LIMIT_NS (2000 * NS_PER_MS)
+#define HOG_LIMIT_NS (10000 * NS_PER_MS)  /* wall time under TCG: generous for a loaded host */
 
 struct inversion {
     int64_t ep;               /* client -> server */

@@ -102,6 +102,15 @@ TEST(process_create_passes_arguments_and_only_listed_handles)
     CHECK_EQ(ks_process_start(child), 0);
     check_exit(child, KS_EXIT_NORMAL, 0);
     CHECK_EQ(ks_sys_handle_close(child), 0);
+    /* An empty slot (0) stays empty and keeps the others in place. */
+    int64_t gapped[3] = { listed[0], KS_HANDLE_INVALID, listed[1] };
+    args.handles = gapped;
+    args.handle_count = 3;
+    child = ks_process_create(&args);
+    CHECK(child > 0);
+    CHECK_EQ(ks_process_start(child), 0);
+    check_exit(child, KS_EXIT_NORMAL, 41);
+    CHECK_EQ(ks_sys_handle_close(child), 0);
     /* A handle without TRANSFER is refused before anything is made. */
     int64_t stuck = ks_sys_handle_duplicate(listed[0], KS_RIGHT_DUPLICATE | KS_RIGHT_SIGNAL);
     args.handles = &stuck;

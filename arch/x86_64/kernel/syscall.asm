@@ -41,7 +41,7 @@ KS_ERR_NOT_SUPPORTED    equ 8
 ; kestrel/syscall.h: the register IPC calls are the last two numbers
 ; (kernel/ipc/ipc_regs.c checks this with _Static_assert).
 KS_SYS_IPC_CALL_REGS    equ 50
-KS_SYS_COUNT            equ 52
+KS_SYS_IPC_REPLY_RECV_REGS equ 51
 
 extern syscall_dispatch
 extern ipc_regs_entry
@@ -90,8 +90,8 @@ syscall_entry:
 ; fast path writes another thread's frame while that thread is blocked
 ; in one of these calls; on the way out every slot is loaded back.
 .registers_or_unknown:
-    cmp rax, KS_SYS_COUNT
-    jae .plain                  ; an unknown number: the table answers it
+    cmp rax, KS_SYS_IPC_REPLY_RECV_REGS
+    ja .plain                   ; a later call, or an unknown number the table answers
     push rdi
     push rsi
     push r15

@@ -3,7 +3,7 @@
  * Kestrel TSC rate measurement (x86_64 PC).
  *
  * An early estimate for the log's timestamps, before ACPI and the
- * HPET: a 10 ms PIT channel 2 countdown (pit.c) timed with RDTSC.  The
+ * HPET: a 2 ms PIT channel 2 countdown (pit.c) timed with RDTSC.  The
  * poll is bounded: without a PIT the rate is reported as 0 (timestamps
  * then read 0).  clock.c calibrates precisely later.  Interrupts off.
  */
@@ -11,7 +11,7 @@
 #include "cpu.h"
 #include "pit.h"
 
-#define CALIBRATE_MS      10u
+#define CALIBRATE_MS      2u
 #define POLL_LIMIT        50000000u
 
 uint64_t arch_cycles(void)

@@ -57,7 +57,7 @@ static void vga_write(struct console *console, const char *s, size_t len)
     }
 }
 
-static struct console vga_console = { .name = "vga", .write = vga_write };
+static struct console vga_console = { .name = "vga", .write = vga_write, .screen = 1 };
 
 int vga_console_init(uintptr_t virt, uint32_t width, uint32_t height, uint32_t pitch)
 {

@@ -25,6 +25,7 @@
 #define KESTREL_ABI_DEVICE_H
 
 #include <stdint.h>
+#include "kestrel/boot_info.h"
 #include "kestrel/handle.h"
 
 /* Interrupt lines: the ISA lines 0..15 through the I/O APIC (or PIC);
@@ -40,5 +41,23 @@ struct ks_interrupt_info {
     uint32_t masked;            /* 1 while a delivery waits for its ack */
     uint64_t count;             /* times delivered */
 };
+
+/* What resource_info reports: the screen the boot left (a linear
+ * framebuffer or VGA text memory, to hand to a console driver as a
+ * physical memory object; creating one over it ends the kernel's own
+ * drawing there) and the machine's facts. */
+struct ks_resource_info {
+    struct ks_framebuffer screen;   /* type KS_FB_NONE: no screen */
+    uint64_t screen_size;           /* bytes of screen memory from screen.base */
+    uint32_t firmware;              /* enum ks_firmware */
+    uint32_t cpus;                  /* CPUs online */
+    uint64_t acpi_rsdp;             /* physical address, 0 if none */
+    uint32_t acpi_power_off;        /* 1: ACPI S5 is known (FADT and \_S5) */
+    uint32_t acpi_reset;            /* 1: the FADT has a reset register */
+};
+
+/* power operations */
+#define KS_POWER_OFF    1u
+#define KS_POWER_REBOOT 2u
 
 #endif /* KESTREL_ABI_DEVICE_H */

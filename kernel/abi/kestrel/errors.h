@@ -23,5 +23,12 @@
 #define KS_ERR_BAD_HANDLE       13 /* no such handle: never made, closed, or revoked */
 #define KS_ERR_WRONG_TYPE       14 /* the handle names another kind of object */
 #define KS_ERR_PEER_GONE        15 /* the other side of an IPC ended or closed */
+/* Codes of the user services (the kernel does not return these). */
+#define KS_ERR_NOT_DIRECTORY    16 /* a path component is not a directory */
+#define KS_ERR_IS_DIRECTORY     17 /* a file operation on a directory */
+#define KS_ERR_NOT_EMPTY        18 /* removing a directory that has entries */
+#define KS_ERR_NO_SPACE         19 /* a file system or a table is full */
+#define KS_ERR_NOT_EXECUTABLE   20 /* a program that is not an ELF Kestrel runs */
+#define KS_ERR_COUNT            21
 
 #endif /* KESTREL_ABI_ERRORS_H */

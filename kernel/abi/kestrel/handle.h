@@ -54,4 +54,10 @@ struct ks_handle_info {
     uint32_t reserved;
 };
 
+/* One entry of a process's handle table (handle_list). */
+struct ks_handle_entry {
+    ks_handle_t handle;         /* the value the owner uses */
+    struct ks_handle_info info;
+};
+
 #endif /* KESTREL_ABI_HANDLE_H */

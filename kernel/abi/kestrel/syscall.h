@@ -184,6 +184,26 @@ enum ks_syscall {
     /* IPC through registers (kestrel/ipc.h, "Register messages"). */
     KS_SYS_IPC_CALL_REGS,
     KS_SYS_IPC_REPLY_RECV_REGS,
+    /* The system as a whole (kestrel/device.h, kestrel/handle.h). */
+    KS_SYS_RESOURCE_INFO,       /* (resource handle, struct ks_resource_info
+                                   *out) -> 0: the screen the boot left and
+                                   the machine's facts; any handle to the
+                                   resource (no right needed).  Wrappers
+                                   of this block: initrd/lib/ks_system.h */
+    KS_SYS_POWER,               /* (resource handle, uint32_t op) -> no return
+                                   on success (KS_POWER_OFF: ACPI S5, then
+                                   the emulators' exits; KS_POWER_REBOOT:
+                                   the ACPI reset register, then the 8042,
+                                   then a triple fault); needs MANAGE */
+    KS_SYS_HANDLE_LIST,         /* (process handle or 0 = self, uint32_t index,
+                                   struct ks_handle_entry *out) -> 0 with the
+                                   index-th handle of the process's table (in
+                                   slot order); -KS_ERR_NOT_FOUND past the
+                                   last.  Needs READ on the process */
+    KS_SYS_BOOT_MILESTONE,      /* (const char *what) -> nanoseconds since the
+                                   loader's entry; the kernel logs
+                                   "boot: WHAT after N.NNN ms from loader
+                                   entry" (what: <= 64 bytes) */
     KS_SYS_COUNT
 };
 
@@ -283,7 +303,9 @@ struct ks_process_usage {
 /* The arguments of process_create.  The image is an ELF64 executable at
  * [image_offset, image_offset + image_size) of the memory object named by
  * image (needs READ).  The child starts with copies of the handles
- * listed (each needs DUPLICATE and TRANSFER) and nothing else. */
+ * listed (each needs DUPLICATE and TRANSFER) and nothing else; an entry
+ * of 0 (KS_HANDLE_INVALID) is an empty slot that stays 0 in the child's
+ * ks_start_info.handles[], so the others keep their places. */
 struct ks_process_create {
     ks_handle_t image;
     uint64_t image_offset;

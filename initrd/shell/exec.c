@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Running programs: a word that is no builtin names /bin/WORD, or a
+ * path (absolute, or relative to the current directory) when it has a
+ * '/'.  The shell starts it with ks_spawn (the child gets the name
+ * service and the shell's environment), waits for it and reports how it
+ * ended.  The status ($?) is the exit status; 128 + the vector for a
+ * fault; 137 when it was killed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "ks.h"
+#include "ks_client.h"
+#include "ks_services.h"
+#include "shell.h"
+
+#define STATUS_FAULT_BASE 128
+#define STATUS_KILLED     137
+#define STATUS_NOT_FOUND  127
+#define STATUS_CANNOT_RUN 126
+
+static const char *fault_name(uint32_t vector)
+{
+    static const char *const names[] = {
+        "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+        "#BR bound range exceeded", "#UD invalid opcode", "#NM device not available",
+        "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+        "#NP segment not present", "#SS stack fault", "#GP general protection",
+        "#PF page fault", "vector 15", "#MF x87 floating-point error",
+        "#AC alignment check", "#MC machine check", "#XM SIMD floating-point error",
+        "#VE virtualization exception", "#CP control protection",
+    };
+    if (vector < sizeof(names) / sizeof(names[0]))
+        return names[vector];
+    return "unknown fault";
+}
+
+/* Report how the program ended; -> the status for $?. */
+static int report(const char *name, const struct ks_exit_status *st)
+{
+    switch (st->reason) {
+    case KS_EXIT_NORMAL:
+        if (st->status != 0)
+            printf("shell: %s exited with status %d\n", name, (int)st->status);
+        return (int)st->status;
+    case KS_EXIT_FAULT:
+        printf("shell: %s crashed: %s at RIP 0x%llx (address 0x%llx)\n", name,
+               fault_name(st->fault_vector), (unsigned long long)st->fault_rip,
+               (unsigned long long)st->fault_address);
+        return STATUS_FAULT_BASE + (int)st->fault_vector;
+    case KS_EXIT_KILLED:
+        printf("shell: %s was killed\n", name);
+        return STATUS_KILLED;
+    default:
+        printf("shell: %s ended (reason %u)\n", name, (unsigned)st->reason);
+        return STATUS_KILLED;
+    }
+}
+
+int shell_run_program(int argc, char **argv)
+{
+    char path[KS_PATH_MAX];
+    (void)argc;
+
+    if (strchr(argv[0], '/')) {
+        if (ks_path_resolve(argv[0], path, sizeof(path)) < 0) {
+            printf("shell: %s: invalid path\n", argv[0]);
+            return STATUS_NOT_FOUND;
+        }
+    } else {
+        int n = snprintf(path, sizeof(path), "/bin/%s", argv[0]);
+        if (n < 0 || (size_t)n >= sizeof(path)) {
+            printf("shell: %s: command not found\n", argv[0]);
+            return STATUS_NOT_FOUND;
+        }
+    }
+
+    /* The child writes to the console itself: what the shell printed
+     * must be out first. */
+    fflush(stdout);
+    int64_t proc = ks_spawn(path, argv, NULL, 0);
+    if (proc < 0) {
+        if (proc == -KS_ERR_NOT_FOUND && !strchr(argv[0], '/')) {
+            printf("shell: %s: command not found\n", argv[0]);
+            return STATUS_NOT_FOUND;
+        }
+        if (proc == -KS_ERR_NOT_FOUND) {
+            printf("shell: %s: not found\n", path);
+            return STATUS_NOT_FOUND;
+        }
+        if (proc == -KS_ERR_NOT_EXECUTABLE)
+            printf("shell: %s: not an executable program\n", path);
+        else
+            shell_error_code("shell", path, proc);
+        return STATUS_CANNOT_RUN;
+    }
+
+    struct ks_exit_status st;
+    memset(&st, 0, sizeof(st));
+    int64_t rc = ks_sys_wait(proc, &st, KS_TIMEOUT_INFINITE);
+    ks_sys_handle_close(proc);
+    if (rc < 0) {
+        shell_error_code("shell", argv[0], rc);
+        return STATUS_CANNOT_RUN;
+    }
+    return report(argv[0], &st);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shell's tokenizer: a command line into words.  Pure (host-tested
+ * in tests/unit/test_shell_tokenize.c).
+ *
+ * Words are separated by blanks (space, tab).  Inside single quotes
+ * every byte is literal.  Inside double quotes a backslash escapes only
+ * '"', '\\' and '$' (it stays literal before anything else) and "$NAME"
+ * expands.  Outside quotes a backslash makes the next byte literal.
+ * "$?" and "$NAME" (letters, digits, '_') expand through the lookup
+ * callback (an unknown name expands to nothing); a '$' followed by
+ * anything else is literal.  A word made only of unquoted expansions
+ * that gave nothing is dropped.  A word may be made of several quoted and
+ * unquoted parts ("a"'b'c is one word abc); "" is an empty word.  A '#'
+ * that starts a word outside quotes starts a comment to the end of the
+ * line.
+ */
+#ifndef SHELL_TOKENIZE_H
+#define SHELL_TOKENIZE_H
+
+#include <stddef.h>
+
+#define TOK_WORDS_MAX 32
+
+/* The value of variable name[0..len) (name is "?" for the status), or
+ * NULL when it is not set. */
+typedef const char *(*tok_lookup_fn)(const char *name, size_t len, void *ctx);
+
+/* Split line into at most words_max words: their bytes go to buf (cap
+ * bytes, NUL-terminated words), pointers to them to argv[0..n-1] and
+ * argv[n] = NULL (argv has room for words_max + 1).  -> n >= 0, or -1
+ * with *error set to a message: "unterminated quote", "trailing
+ * backslash", "too many words", "line too long". */
+int tokenize(const char *line, char *buf, size_t cap, char **argv, int words_max,
+             tok_lookup_fn lookup, void *ctx, const char **error);
+
+#endif /* SHELL_TOKENIZE_H */
