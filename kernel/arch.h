@@ -30,6 +30,10 @@ uint64_t arch_cycles(void);
  * short sequence: nothing before it runs late, nothing after it early). */
 uint64_t arch_cycles_fenced(void);
 uint64_t arch_cycles_calibrate_khz(void);
+/* The cycle counter's rate in kHz without measuring: the precise
+ * calibration once the clocks run, else the early estimate
+ * arch_cycles_calibrate_khz last made (0 before any). */
+uint64_t arch_cycles_khz(void);
 
 /* Interrupt controllers and clocks, from what ACPI describes (acpi may
  * be NULL or empty: then the CPU's own local APIC and the PIT).  Once,

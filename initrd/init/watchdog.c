@@ -113,6 +113,12 @@ static int64_t registrar(void *arg)
         g.names_dirty = false;
         if (sync_names(pid) == 0) {
             g.names_synced = true;
+            /* Wake the main loop, which holds back the other services
+             * until now: a ping on init's own endpoint (the reply to a
+             * send goes nowhere; when the loop is busy it sees the flag
+             * on its next round anyway). */
+            struct ks_msg wake = { .label = KS_PROTO_PING };
+            ks_sys_ipc_send(g.self, &wake, KS_TIMEOUT_POLL);
             if (g.svc[g.names].st.restarts)
                 say("init: names registered again with the name service (pid %lld)\n",
                     (long long)pid);

@@ -267,7 +267,7 @@ static int process_image(struct process *p, const struct image_source *src,
         .magic = KS_START_INFO_MAGIC, .pid = p->pid, .page_size = PAGE_SIZE,
         .stack_base = USER_MAIN_STACK_TOP - USER_MAIN_STACK_SIZE,
         .stack_size = USER_MAIN_STACK_SIZE, .cpus = arch_cpu_count(),
-        .cycles_khz = arch_cycles_calibrate_khz(),
+        .cycles_khz = arch_cycles_khz(),
     };
     /* The main thread's id is the next one handed out. */
     info.tid = thread_peek_next_tid();

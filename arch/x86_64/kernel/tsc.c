@@ -8,6 +8,7 @@
  * then read 0).  clock.c calibrates precisely later.  Interrupts off.
  */
 #include "arch.h"
+#include "clock.h"
 #include "cpu.h"
 #include "pit.h"
 
@@ -28,6 +29,14 @@ uint64_t arch_cycles_fenced(void)
     return (uint64_t)hi << 32 | lo;
 }
 
+static uint64_t early_khz;
+
+uint64_t arch_cycles_khz(void)
+{
+    uint64_t hz = clock_tsc_hz();
+    return hz ? hz / 1000 : early_khz;
+}
+
 uint64_t arch_cycles_calibrate_khz(void)
 {
     pit_window_start(CALIBRATE_MS * 1000);
@@ -41,5 +50,6 @@ uint64_t arch_cycles_calibrate_khz(void)
     pit_window_stop();
     if (polls == POLL_LIMIT || end <= start)
         return 0;
-    return (end - start) / CALIBRATE_MS;
+    early_khz = (end - start) / CALIBRATE_MS;
+    return early_khz;
 }
