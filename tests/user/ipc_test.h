@@ -12,6 +12,19 @@
 
 #define SETTLE_NS (10 * NS_PER_MS)   /* time for a helper thread to block */
 
+/* Wait until thread tid is blocked (a helper server has reached its
+ * receive), polling for at most 10 s: a fixed sleep is not enough on a
+ * loaded host, where the emulated CPU may not run at all for a while. */
+static __attribute__((unused)) void settle_until_blocked(int64_t tid)
+{
+    uint64_t start = ks_clock_ns();
+    struct ks_thread_info info;
+    ks_sys_sleep(NS_PER_MS);
+    while (ks_sys_thread_info(tid, &info) == 0 && info.state != KS_THREAD_BLOCKED &&
+           ks_clock_ns() - start < 10000 * NS_PER_MS)
+        ks_sys_sleep(NS_PER_MS);
+}
+
 static __attribute__((unused)) uint8_t send_buf[KS_MSG_DATA_MAX];
 static __attribute__((unused)) uint8_t recv_buf[KS_MSG_DATA_MAX];
 

@@ -123,7 +123,9 @@ static void run_inversion(bool chain, bool regs)
     struct ks_thread server, deep, hog, client;
     int64_t server_tid = start_on_cpu0(&server, server_thread, &v, P_SERVER);
     int64_t deep_tid = chain ? start_on_cpu0(&deep, deep_thread, &v, P_DEEP) : 0;
-    ks_sys_sleep(SETTLE_NS);                      /* the servers wait */
+    settle_until_blocked(server_tid);             /* the servers wait */
+    if (chain)
+        settle_until_blocked(deep_tid);
     start_on_cpu0(&hog, hog_thread, &v, P_HOG);
     start_on_cpu0(&client, client_thread, &v, P_CLIENT);
     CHECK_EQ(join(&client), 0);                   /* the client and then the hog run */
@@ -193,7 +195,7 @@ TEST(inherited_priority_ends_with_the_reply)
     struct ks_thread server, client;
     start(&server, slow_server, &v);
     CHECK_EQ(ks_sys_thread_set_priority(server.tid, P_SERVER), 0);
-    ks_sys_sleep(SETTLE_NS);
+    settle_until_blocked(server.tid);
     int64_t tid = ks_thread_create(&client, client_thread, &v, P_CLIENT, 0);
     CHECK(tid > 0);
     CHECK_EQ(join(&client), 0);
