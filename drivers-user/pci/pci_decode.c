@@ -70,7 +70,7 @@ unsigned pci_bar_decode(const uint32_t *value, const uint32_t *probe, unsigned i
     }
     unsigned used = is64 ? 2 : 1;
     if (!(p & BAR_MEM_ADDR_MASK) && (!is64 || !probe[index + 1]))
-        return used;                        /* not implemented */
+        return used;                        /* the device has no such BAR */
     out->kind = PCI_BAR_MEMORY;
     out->base = base;
     out->size = lowest_bit(mask);

@@ -77,20 +77,32 @@ static int64_t name_check(const char *name, size_t *len)
     return 0;
 }
 
-int64_t ks_names_lookup(const char *name, ks_handle_t *out)
+/* A request naming a service: *m with label and the name as data, and
+ * the name service's handle; -KS_ERR_NOT_FOUND without one. */
+static int64_t names_request(const char *name, uint64_t label, struct ks_msg *m,
+                             ks_handle_t *names)
 {
     size_t len;
     int64_t r = name_check(name, &len);
     if (r < 0)
         return r;
-    ks_handle_t h = ks_names_handle();
-    if (!h)
+    *names = ks_names_handle();
+    if (!*names)
         return -KS_ERR_NOT_FOUND;
-    struct ks_msg m = { 0 };
-    m.label = KS_NAMES_LOOKUP;
-    m.data = (uint64_t)(uintptr_t)name;
-    m.data_len = (uint32_t)len;
-    r = ks_service_call(h, &m);
+    memset(m, 0, sizeof(*m));
+    m->label = label;
+    m->data = (uint64_t)(uintptr_t)name;
+    m->data_len = (uint32_t)len;
+    return 0;
+}
+
+int64_t ks_names_lookup(const char *name, ks_handle_t *out)
+{
+    struct ks_msg m;
+    ks_handle_t h;
+    int64_t r = names_request(name, KS_NAMES_LOOKUP, &m, &h);
+    if (r == 0)
+        r = ks_service_call(h, &m);
     if (r < 0)
         return r;
     if (m.handle_count < 1)
@@ -103,17 +115,11 @@ int64_t ks_names_lookup(const char *name, ks_handle_t *out)
 
 int64_t ks_names_register(const char *name, ks_handle_t endpoint)
 {
-    size_t len;
-    int64_t r = name_check(name, &len);
+    struct ks_msg m;
+    ks_handle_t h;
+    int64_t r = names_request(name, KS_NAMES_REGISTER, &m, &h);
     if (r < 0)
         return r;
-    ks_handle_t h = ks_names_handle();
-    if (!h)
-        return -KS_ERR_NOT_FOUND;
-    struct ks_msg m = { 0 };
-    m.label = KS_NAMES_REGISTER;
-    m.data = (uint64_t)(uintptr_t)name;
-    m.data_len = (uint32_t)len;
     m.handle_count = 1;
     m.copy_mask = 1;
     m.handles[0] = endpoint;
