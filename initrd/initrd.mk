@@ -6,9 +6,10 @@
 
 INITRD_ETC := $(shell find initrd/etc -type f 2>/dev/null)
 # mkinitrd SRC:DEST pairs of the normal initramfs (tests/user reuses them).
-INITRD_CONTENTS = initrd/etc:etc $(foreach p,$(USER_INITRD_PROGRAMS),$(USER_BIN)/$(p):bin/$(p))
+# The programs go in without debug information ($(USER_PACKED), user.mk).
+INITRD_CONTENTS = initrd/etc:etc $(foreach p,$(USER_INITRD_PROGRAMS),$(USER_PACKED)/$(p):bin/$(p))
 
-$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd $(EPOCH_STAMP) $$(USER_INITRD_BINS)
+$(INITRD_TAR): $(INITRD_ETC) scripts/mkinitrd $(EPOCH_STAMP) $$(USER_INITRD_PACKED)
 	@mkdir -p $(@D)
 	$(Q)scripts/mkinitrd -o $@ $(INITRD_CONTENTS)
 

@@ -61,6 +61,16 @@ $(USER_BIN)/%: $$(call user_objs,$$(USER_SRCS_$$*)) $(USER_CRT0) $(USER_LIB) ini
 	$(call say,LD,$@)$(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) \
 	    $(call user_objs,$(USER_SRCS_$*)) $(USER_LIB) $(LIBGCC64)
 
+# An initramfs holds the programs without their debug information (the
+# symbol tables stay): a quarter of the bytes for GRUB to load.  The
+# full ELF files stay in build/user/bin for gdb.
+USER_PACKED := $(USER_BUILD)/packed
+$(USER_PACKED)/%: $(USER_BIN)/%
+	@mkdir -p $(@D)
+	$(call say,STRIP,$@)$(OBJCOPY) --strip-debug $< $@
+USER_INITRD_PACKED := $(addprefix $(USER_PACKED)/,$(USER_INITRD_PROGRAMS))
+.SECONDARY: $(USER_INITRD_BINS)
+
 USER_INITRD_OBJS := $(call user_objs,$(foreach p,$(USER_INITRD_PROGRAMS),$(USER_SRCS_$(p))))
 # Objects reached through the pattern rule would count as intermediate.
 .SECONDARY: $(USER_CRT0) $(USER_INITRD_OBJS)

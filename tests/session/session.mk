@@ -19,14 +19,14 @@ SESSION_INITRD   := $(BUILD)/tests/initrd-session.tar
 SESSION_BOOTDIR  := $(BUILD)/tests/bootdirs/session
 SESSION_IMAGES   := $(BUILD)/tests/images/session.iso $(BUILD)/tests/images/session.img
 
-.SECONDARY: $(SESSION_OBJS)
+.SECONDARY: $(SESSION_OBJS) $(SESSION_BINS)
 -include $(SESSION_OBJS:.o=.d)
 
 $(SESSION_INITRD): $(INITRD_ETC) $(SESSION_ETC) scripts/mkinitrd $(EPOCH_STAMP) \
-                   $$(USER_INITRD_BINS) $(SESSION_BINS)
+                   $$(USER_INITRD_PACKED) $(addprefix $(USER_PACKED)/,$(SESSION_TOOLS))
 	@mkdir -p $(@D)
 	$(Q)scripts/mkinitrd -o $@ $(INITRD_CONTENTS) tests/session/etc/services.d:etc/services.d \
-	    $(foreach t,$(SESSION_TOOLS),$(USER_BIN)/$(t):bin/$(t))
+	    $(foreach t,$(SESSION_TOOLS),$(USER_PACKED)/$(t):bin/$(t))
 
 $(SESSION_BOOTDIR)/.ok: $(BOOT_FILES) $(SESSION_INITRD)
 	@mkdir -p $(@D) && cp $(BOOT_FILES) $(@D)/

@@ -13,13 +13,13 @@ USER_TEST_BINS     := $(addprefix $(USER_BIN)/,$(USER_TEST_PROGRAMS))
 USER_TEST_OBJS     := $(call user_objs,$(USER_SRCS_usertest) $(USER_SRCS_crasher))
 INITRD_TEST_TAR    := $(BUILD)/tests/initrd-test.tar
 
-$(INITRD_TEST_TAR): $(INITRD_ETC) scripts/mkinitrd $(EPOCH_STAMP) $(USER_INITRD_BINS) \
-                    $(USER_TEST_BINS)
+$(INITRD_TEST_TAR): $(INITRD_ETC) scripts/mkinitrd $(EPOCH_STAMP) $(USER_INITRD_PACKED) \
+                    $(addprefix $(USER_PACKED)/,$(USER_TEST_PROGRAMS))
 	@mkdir -p $(@D)
 	$(Q)scripts/mkinitrd -o $@ $(INITRD_CONTENTS) \
-	    $(foreach p,$(USER_TEST_PROGRAMS),$(USER_BIN)/$(p):bin/$(p))
+	    $(foreach p,$(USER_TEST_PROGRAMS),$(USER_PACKED)/$(p):bin/$(p))
 
-.SECONDARY: $(USER_TEST_OBJS)
+.SECONDARY: $(USER_TEST_OBJS) $(USER_TEST_BINS)
 -include $(USER_TEST_OBJS:.o=.d)
 
 .PHONY: user-tests
