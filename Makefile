@@ -101,6 +101,7 @@ include kernel/kernel.mk
 -include $(wildcard kernel/mm/*.mk)
 -include $(wildcard kernel/acpi/*.mk)
 -include $(wildcard kernel/time/*.mk)
+-include $(wildcard kernel/debug/*.mk)
 -include $(wildcard kernel/sched/*.mk)
 -include $(wildcard kernel/proc/*.mk)
 -include $(wildcard kernel/cap/*.mk)

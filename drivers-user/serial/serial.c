@@ -10,13 +10,21 @@
  * Start handles (init's manifest): [0] names, [1] the "serial"
  * endpoint, [2] ports 0x3F8..0x3FF, [3] a notification, [4] the
  * interrupt object of IRQ 4 bound to it, [5] the console with badge
- * KS_BADGE_INPUT.  Without a usable interrupt object (the kernel keeps
+ * KS_BADGE_INPUT.  The interrupt signals IRQ_BIT, the kernel log
+ * LOG_BIT.  Without a usable interrupt object (the kernel keeps
  * IRQ 4 while it owns the port) the driver polls every few ms instead.
  *
- * The kernel still writes its log to THR, polled, at any time: the
- * FIFO is only filled after LSR says it is empty, and a THRE interrupt
- * the kernel's bytes consumed is made up for by looking at LSR on every
- * pass rather than trusting IIR alone.
+ * The kernel log: at start the driver takes the kernel's log UART
+ * (log_take; not in standalone mode).  From then the kernel signals
+ * LOG_BIT on the notification at each line, and the interrupt thread
+ * reads the log and lets logmerge.c place whole kernel lines between
+ * the console's lines in the transmit ring; each read tells the kernel
+ * how far the UART has sent, so after a crash it re-sends the rest.
+ * Until take succeeds, or if it fails, the kernel writes its log to
+ * THR itself, polled, at any time: the FIFO is only filled after LSR
+ * says it is empty, and a THRE interrupt the kernel's bytes consumed is
+ * made up for by looking at LSR on every pass rather than trusting IIR
+ * alone.
  *
  * Booted as the first process instead (init=bin/serial), handles[0] is
  * the boot resource: the driver makes its own objects, echoes what it
@@ -29,6 +37,7 @@
 #include "ks.h"
 #include "ks_ipc.h"
 #include "kestrel/errors.h"
+#include "logmerge.h"
 #include "ring.h"
 
 enum { H_ENDPOINT = 1, H_PORTS, H_NOTIFY, H_IRQ, H_CONSOLE, H_COUNT };
@@ -65,13 +74,18 @@ enum { H_ENDPOINT = 1, H_PORTS, H_NOTIFY, H_IRQ, H_CONSOLE, H_COUNT };
 #define POLL_NS         (5 * NS_PER_MS)
 #define WRITE_WAIT_NS   (250 * NS_PER_MS)
 #define PASS_LIMIT      64      /* IIR loops per interrupt: a stuck UART cannot hold us */
+#define LOG_READS_MAX   4       /* log reads per pass: the rest waits for the next */
+#define IRQ_BIT         1       /* the interrupt object's bit (init binds it) */
+#define LOG_BIT         2       /* the kernel log's */
 
 static ks_handle_t h[H_COUNT];
 static bool polled;             /* no interrupt object: poll LSR */
 static bool standalone;         /* first process: echo instead of the console */
 
-static struct ks_mutex lock;    /* the UART registers, tx, ier, the stats */
+static struct ks_mutex lock;    /* the UART registers, tx, merge, ier, the stats */
 static struct ring tx;          /* to send */
+static struct logmerge merge;   /* who may add to tx next: kernel lines or the client */
+static bool log_taken;          /* the kernel log is ours to print (set before the IRQ thread) */
 static struct ring rx;          /* received, not yet taken by the console (IRQ thread) */
 static uint8_t ier;             /* what IER holds */
 static uint64_t stat_rx, stat_tx, stat_irqs, stat_rx_dropped;
@@ -150,6 +164,29 @@ static void tx_pump(void)
     }
 }
 
+/* Read the kernel log into tx while the merge allows, telling the
+ * kernel how far the UART has sent.  Under lock, held across the reads
+ * so the ring room the merge planned stays free. */
+static void log_pass(void)
+{
+    static uint8_t buf[LOGMERGE_READ_MAX];
+    struct logmerge_read plan;
+    if (!log_taken)
+        return;
+    uint64_t now = ks_clock_ns();
+    for (int i = 0; i < LOG_READS_MAX && logmerge_read_plan(&merge, &tx, now, &plan); i++) {
+        struct ks_log_read args = { .from = plan.from, .done = plan.done,
+                                    .buf = (uint64_t)(uintptr_t)buf, .len = plan.len };
+        int64_t n = ks_sys_log_read(h[H_PORTS], &args);
+        if (n < 0) {
+            logmerge_read_failed(&merge, &plan);    /* retried at the next signal */
+            break;
+        }
+        logmerge_read_result(&merge, &tx, &plan, buf, (size_t)n, args.next, args.lost);
+    }
+    tx_pump();
+}
+
 /* Take what arrived into rx.  Under lock. */
 static void rx_drain(void)
 {
@@ -182,6 +219,7 @@ static void uart_service(void)
     }
     rx_drain();
     tx_pump();
+    log_pass();
     ks_mutex_unlock(&lock);
 }
 
@@ -241,21 +279,30 @@ static int64_t irq_thread(void *arg)
     for (;;) {
         ks_mutex_lock(&lock);
         bool waiting = ring_used(&rx) != 0;
+        /* Kernel lines held back by a client line wake us when it idles. */
+        uint64_t log_wait = log_taken ? logmerge_wait_ns(&merge, &tx, ks_clock_ns())
+                                      : LOGMERGE_NEVER;
         ks_mutex_unlock(&lock);
         uint64_t timeout = polled ? POLL_NS : waiting ? RETRY_NS : KS_TIMEOUT_INFINITE;
+        if (log_wait < timeout)
+            timeout = log_wait;
         uint64_t bits = 0;
         int64_t r = ks_sys_notification_wait(h[H_NOTIFY], timeout, &bits);
         if (r < 0 && r != -KS_ERR_TIMED_OUT) {
             ks_sys_sleep(10 * NS_PER_MS);   /* never spin on a broken handle */
             continue;
         }
-        if (r == 0 && !polled) {
-            ks_mutex_lock(&lock);
+        /* Only a delivery of the interrupt is acknowledged: a wake by
+         * the log alone would unmask a line that has not fired. */
+        bool interrupted = r == 0 && !polled && (bits & IRQ_BIT);
+        ks_mutex_lock(&lock);
+        if (interrupted)
             stat_irqs++;
-            ks_mutex_unlock(&lock);
-        }
+        if (r == 0 && (bits & LOG_BIT))
+            logmerge_log_signaled(&merge);
+        ks_mutex_unlock(&lock);
         uart_service();
-        if (r == 0 && !polled)
+        if (interrupted)
             ks_sys_interrupt_ack(h[H_IRQ]);
         push_rx();
     }
@@ -270,8 +317,9 @@ static uint64_t serial_write(const uint8_t *data, size_t len)
     uint64_t deadline = ks_clock_ns() + WRITE_WAIT_NS;
     for (;;) {
         ks_mutex_lock(&lock);
-        done += ring_put(&tx, data + done, len - done);
+        done += logmerge_client_write(&merge, &tx, data + done, len - done, ks_clock_ns());
         tx_pump();
+        log_pass();                         /* a client line ended: held kernel lines go */
         ks_mutex_unlock(&lock);
         if (done == len || ks_clock_ns() >= deadline)
             return done;
@@ -279,6 +327,23 @@ static uint64_t serial_write(const uint8_t *data, size_t len)
         if (polled)
             uart_service();
     }
+}
+
+/* Take the kernel's log UART; on failure the kernel keeps writing it. */
+static void log_take(void)
+{
+    char line[96];
+    int64_t r = ks_sys_log_take(h[H_PORTS], h[H_NOTIFY], LOG_BIT);
+    if (r >= 0) {
+        logmerge_init(&merge, (uint64_t)r);
+        log_taken = true;
+        snprintf(line, sizeof(line), "serial: kernel log handed over at sequence %lld\n",
+                 (long long)r);
+    } else {
+        snprintf(line, sizeof(line), "serial: kernel log stays with the kernel (%s)\n",
+                 ks_strerror(r));
+    }
+    ks_sys_log_write(line, strlen(line));
 }
 
 __attribute__((noreturn)) static void serve(void)
@@ -350,7 +415,10 @@ int main(int argc, char **argv)
     }
     ring_init(&tx);
     ring_init(&rx);
+    logmerge_init(&merge, 0);
     uart_init();
+    if (!standalone)
+        log_take();
     if (polled)
         log_line("serial: no interrupt object for IRQ 4: polling every %lld ms\n",
                  (long long)(POLL_NS / NS_PER_MS));

@@ -8,6 +8,7 @@
  * it to the CPUs that hold it.  Kernel lock held throughout.
  */
 #include "cap/io_ports.h"
+#include "console/log_handover.h"
 #include "kestrel/device.h"
 #include "kestrel/errors.h"
 #include "mm/heap.h"
@@ -60,6 +61,7 @@ static bool grant_remove(struct process *p, struct cap *cap)
 static void io_ports_cap_removed(struct kobject *obj, struct cap *cap)
 {
     (void)obj;
+    log_handover_cap_removed(cap);      /* the kernel log's UART, if cap took it */
     struct process *p = process_of_table(cap->table);
     if (grant_remove(p, cap))
         rebuild(p);

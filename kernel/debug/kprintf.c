@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kestrel kernel log; see kprintf.h.  Output is gathered in a small
- * buffer and handed to the consoles per line (or when full), so a serial
- * line is not interleaved byte by byte with the stamp logic.
+ * buffer and handed to the log ring and the consoles per line (or when
+ * full), so a serial line is not interleaved byte by byte with the
+ * stamp logic.
  */
 #include <stdbool.h>
 #include "arch.h"
 #include "console/console.h"
+#include "console/log_handover.h"
 #include "debug/kprintf.h"
+#include "debug/log_ring.h"
+#include "kestrel/log.h"
 #include "lib/format.h"
 
 static enum log_level threshold = LOG_INFO;
@@ -41,9 +45,52 @@ uint64_t klog_uptime_us(void)
     return delta / clock_khz * 1000 + delta % clock_khz * 1000 / clock_khz;
 }
 
+/* The log stream (kestrel/log.h).  The ring lock only orders appends
+ * and reads; any context may log, so a CPU that cannot get it in a
+ * bounded spin goes on without it (the ring's indices stay in bounds
+ * either way: the worst is a garbled line, never a hang). */
+static char ring_storage[KS_LOG_RING_SIZE];
+static struct log_ring ring = { .buf = ring_storage, .size = KS_LOG_RING_SIZE };
+static int ring_lock;
+
+#define RING_SPIN_LIMIT 1000000
+
+static bool ring_acquire(void)
+{
+    for (unsigned spin = 0; spin < RING_SPIN_LIMIT; spin++) {
+        if (!__atomic_load_n(&ring_lock, __ATOMIC_RELAXED) &&
+            !__atomic_exchange_n(&ring_lock, 1, __ATOMIC_ACQUIRE))
+            return true;
+    }
+    return false;
+}
+
+static void ring_release(bool held)
+{
+    if (held)
+        __atomic_store_n(&ring_lock, 0, __ATOMIC_RELEASE);
+}
+
+int64_t klog_read(uint64_t from, char *out, size_t len, uint64_t *next, uint64_t *lost)
+{
+    bool held = ring_acquire();
+    int64_t n = log_ring_read(&ring, from, out, len, next, lost);
+    ring_release(held);
+    return n;
+}
+
+uint64_t klog_head(void)
+{
+    return __atomic_load_n(&ring.head, __ATOMIC_ACQUIRE);
+}
+
 static void flush(struct line_buffer *line)
 {
+    bool held = ring_acquire();
+    log_ring_append(&ring, line->text, line->used);
+    ring_release(held);
     console_write(line->text, line->used);
+    log_handover_note_output();
     line->used = 0;
 }
 

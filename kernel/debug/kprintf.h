@@ -11,12 +11,18 @@
  * Lines are pieced together across calls: a stamp is written whenever
  * output starts a new line.
  *
- * No locking: boot CPU, interrupts off.  Safe from exception context.
+ * Every line also goes into the log ring (kestrel/log.h): klog_read
+ * copies from a sequence number on (log_ring_read's contract),
+ * klog_head is the number of the next byte.
+ *
+ * No locking of the line state: boot CPU, interrupts off.  Safe from
+ * exception context.
  */
 #ifndef KESTREL_DEBUG_KPRINTF_H
 #define KESTREL_DEBUG_KPRINTF_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/cmdline.h"
 
@@ -24,6 +30,9 @@ void klog_set_level(enum log_level level);
 void klog_set_clock(uint64_t boot_cycles, uint64_t cycles_khz);
 /* Microseconds since boot (0 before klog_set_clock). */
 uint64_t klog_uptime_us(void);
+
+int64_t klog_read(uint64_t from, char *out, size_t len, uint64_t *next, uint64_t *lost);
+uint64_t klog_head(void);
 
 void vklog(enum log_level level, const char *fmt, va_list ap);
 void klog(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

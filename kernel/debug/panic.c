@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "arch.h"
+#include "console/console.h"
 #include "debug/kprintf.h"
 #include "debug/panic.h"
 #include "debug/symtab.h"
@@ -63,6 +64,7 @@ static bool panic_enter(void)
      * stops the others first so its report is not interleaved. */
     if (__atomic_fetch_add(&panic_depth, 1, __ATOMIC_ACQ_REL) == 0) {
         arch_stop_other_cpus();
+        console_panic();        /* a handed-over COM1 hears the panic too */
         return true;
     }
     if (panic_depth == 2)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "arch.h"
 #include "cap/interrupt.h"
+#include "console/log_handover.h"
 #include "proc/thread.h"
 #include "sched/kernel_lock.h"
 #include "sched/runqueue.h"
@@ -66,13 +67,15 @@ static inline void sched_finish_switch(struct thread *prev)
         thread_reap(prev);
 }
 
-/* Deliver the device interrupts this CPU's handlers recorded (kernel
- * lock held, interrupts off: no handler of this CPU races the flag). */
+/* Deliver the device interrupts this CPU's handlers recorded, and the
+ * kernel log's signal to the driver it was handed to (kernel lock held,
+ * interrupts off: no handler of this CPU races the flag). */
 static inline void sched_run_interrupt_work(struct sched_cpu *c)
 {
     if (__builtin_expect(__atomic_load_n(&c->interrupt_pending, __ATOMIC_ACQUIRE), 0)) {
         __atomic_store_n(&c->interrupt_pending, false, __ATOMIC_RELAXED);
         interrupt_deliver_pending();
+        log_handover_deliver();
     }
 }
 

@@ -70,6 +70,8 @@ SYSCALL_HANDLER(sys_resource_info);
 SYSCALL_HANDLER(sys_power);
 SYSCALL_HANDLER(sys_handle_list);
 SYSCALL_HANDLER(sys_boot_milestone);
+SYSCALL_HANDLER(sys_log_read);
+SYSCALL_HANDLER(sys_log_take);
 SYSCALL_HANDLER(sys_ipc_call_regs);
 SYSCALL_HANDLER(sys_ipc_reply_recv_regs);
 

@@ -76,6 +76,8 @@ static const struct syscall_entry table[KS_SYS_COUNT] = {
     [KS_SYS_POWER] = { sys_power, false },
     [KS_SYS_HANDLE_LIST] = { sys_handle_list, false },
     [KS_SYS_BOOT_MILESTONE] = { sys_boot_milestone, false },
+    [KS_SYS_LOG_READ] = { sys_log_read, false },
+    [KS_SYS_LOG_TAKE] = { sys_log_take, false },
 };
 
 int64_t syscall_dispatch(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,

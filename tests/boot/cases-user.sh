@@ -11,10 +11,16 @@ user_ok() { # cpus
     echo 'usertest: [1-9][0-9]* passed, 0 failed'
     echo 'fault: process [0-9]+ \(crasher\) thread [0-9]+: #PF'
     echo 'init: the first process exited with status 0'
+    # test_log.c played the COM1 driver: its line went out through it,
+    # the unsent one the kernel printed itself, once it had COM1 back.
+    echo '^driver> \[ *[0-9]+\.[0-9]+\] log-test: line one, printed by the driver'
+    echo '^\[ *[0-9]+\.[0-9]+\] log-test: line two, re-sent by the kernel'
+    echo '^\[ *[0-9]+\.[0-9]+\] log-test: line three, the kernel.s own again'
 }
 mapfile -t USER_1 < <(user_ok 1)
 mapfile -t USER_4 < <(user_ok 4)
-USER_NOT=(-- 'PANIC' 'usertest: FAIL' 'kernel stack overflow')
+USER_NOT=(-- 'PANIC' 'usertest: FAIL' 'kernel stack overflow' 'log-test: flood'
+          '^\[ *[0-9]+\.[0-9]+\] log-test: line one')
 
 qemu_case user-bios-iso-1cpu  usertest.iso 33 "--fw bios --smp 1" "${USER_1[@]}" "${USER_NOT[@]}"
 qemu_case user-bios-iso-4cpu  usertest.iso 33 "--fw bios --smp 4" "${USER_4[@]}" \

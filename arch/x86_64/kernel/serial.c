@@ -84,7 +84,8 @@ static void bochs_e9_write(struct console *console, const char *s, size_t len)
         outb(BOCHS_E9_PORT, (uint8_t)s[i]);
 }
 
-static struct console com1_console = { .name = "com1", .write = com1_write };
+static struct console com1_console = { .name = "com1", .write = com1_write,
+                                        .io_base = COM1, .io_count = 8 };
 static struct console e9_console = { .name = "e9", .write = bochs_e9_write };
 
 void arch_early_console_init(void)

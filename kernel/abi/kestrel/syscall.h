@@ -204,6 +204,22 @@ enum ks_syscall {
                                    loader's entry; the kernel logs
                                    "boot: WHAT after N.NNN ms from loader
                                    entry" (what: <= 64 bytes) */
+    /* The kernel log (kestrel/log.h; wrappers in initrd/lib/ks_system.h). */
+    KS_SYS_LOG_READ,            /* (handle, struct ks_log_read *args) -> bytes
+                                   copied (0: nothing newer).  The handle:
+                                   the boot resource with MANAGE, or I/O ports
+                                   with READ covering the kernel's log UART.
+                                   -KS_ERR_INVALID_ARGUMENT for from or done
+                                   past the newest byte, done going back */
+    KS_SYS_LOG_TAKE,            /* (I/O-port handle, notification handle,
+                                   uint64_t bits) -> the sequence number the
+                                   handover starts at: the kernel stops
+                                   writing its log to the UART those ports
+                                   (WRITE) cover and signals bits (not 0)
+                                   on the notification (SIGNAL) at each
+                                   line, until that handle leaves the
+                                   table.  -KS_ERR_NOT_FOUND: no log UART
+                                   there; -KS_ERR_EXISTS: already taken */
     KS_SYS_COUNT
 };
 
