@@ -5,7 +5,9 @@
  * on the framebuffer or VGA text screen through the terminal model
  * (vt.h) and the renderer (render.h), mirrors the same bytes (LF sent
  * as CR LF) to the serial driver, and queues what the input drivers
- * type for readers.
+ * type for readers.  While a client has asked for Ctrl-C
+ * (KS_CONSOLE_INTERRUPT: the shell, while a program runs), a typed 0x03
+ * signals its notification instead of being queued.
  *
  * Start handles (init's manifest): [0] names, [1] the "console"
  * endpoint (ours, unbadged), [2] the screen's physical memory object
@@ -45,6 +47,9 @@ static uint8_t out_buf[KS_MSG_DATA_MAX];
 static uint32_t kind = KS_CONSOLE_SERIAL_ONLY;
 static int cols = 80, rows = 25;
 static ks_handle_t serial;
+static ks_handle_t interrupt_note;  /* KS_CONSOLE_INTERRUPT's notification, 0: none */
+static uint64_t interrupt_bits;
+#define CTRL_C 0x03
 static uint64_t mirror_after;       /* clock before which mirroring pauses */
 
 /* A kernel log line built from pieces: a tiny formatter of its own keeps
@@ -274,11 +279,28 @@ static void serve(struct ks_msg *m, uint32_t *draw_len)
         m->words[2] = (uint64_t)rows;
         m->words[3] = kind;
         return;
+    case KS_CONSOLE_INTERRUPT: {
+        ks_handle_t h = m->handle_count >= 1 ? m->handles[0] : 0;
+        close_handles(m, 1);
+        if (interrupt_note)
+            ks_sys_handle_close(interrupt_note);
+        interrupt_note = h;
+        interrupt_bits = w1 ? w1 : 1;
+        reply_status(m, 0);
+        return;
+    }
     case KS_CONSOLE_INPUT: {
         close_handles(m, 0);
         if (badge != KS_BADGE_INPUT) {
             reply_status(m, -KS_ERR_DENIED);
             return;
+        }
+        size_t hits = 0;
+        if (interrupt_note)
+            len = (uint32_t)inq_strip(req_buf, len, CTRL_C, &hits);
+        if (hits && ks_sys_notification_signal(interrupt_note, interrupt_bits) < 0) {
+            ks_sys_handle_close(interrupt_note);    /* its owner is gone */
+            interrupt_note = 0;
         }
         size_t n = inq_push(&inq, req_buf, len);
         if (len)

@@ -59,3 +59,13 @@ void inq_reader_drop(struct inq_readers *t, int64_t handle)
         if (t->r[i].handle == handle)
             memset(&t->r[i], 0, sizeof(t->r[i]));
 }
+
+size_t inq_strip(uint8_t *buf, size_t len, uint8_t byte, size_t *removed)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] != byte)
+            buf[kept++] = buf[i];
+    *removed = len - kept;
+    return kept;
+}

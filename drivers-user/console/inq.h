@@ -38,6 +38,11 @@ size_t inq_push(struct inq *q, const void *data, size_t len);
 /* Take up to len bytes into out: how many. */
 size_t inq_pop(struct inq *q, void *out, size_t len);
 
+/* Take every `byte` out of buf[0..len) (Ctrl-C while a program runs
+ * goes to the shell, not to the queue) -> the new length; *removed:
+ * how many were taken out. */
+size_t inq_strip(uint8_t *buf, size_t len, uint8_t byte, size_t *removed);
+
 /* Add a reader: the handle it replaced (to be closed), or 0. */
 int64_t inq_reader_add(struct inq_readers *t, int64_t handle, uint64_t bits);
 /* Forget the reader with this handle (a signal failed). */

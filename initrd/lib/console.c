@@ -140,3 +140,24 @@ int64_t ks_console_read(void *buf, size_t len, uint64_t timeout_ns)
             ks_sys_sleep(10ull * 1000 * 1000);
     }
 }
+
+int64_t ks_console_interrupt(ks_handle_t notification, uint64_t bits)
+{
+    ks_handle_t h = ks_service("console");
+    if (!h)
+        return -KS_ERR_NOT_FOUND;
+    struct ks_msg m = { 0 };
+    m.label = KS_CONSOLE_INTERRUPT;
+    m.words[1] = bits;
+    if (notification) {
+        m.handle_count = 1;
+        m.copy_mask = 1;
+        m.handles[0] = notification;
+    }
+    int64_t r = ks_service_call(h, &m);
+    if (is_gone(r)) {
+        ks_service_forget("console");
+        return -KS_ERR_PEER_GONE;
+    }
+    return r;
+}

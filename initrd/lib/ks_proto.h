@@ -182,8 +182,13 @@ enum ks_console_op {
                                    input arrives (up to 16 readers) */
     KS_CONSOLE_INFO,            /* -> words[1]: columns, words[2]: rows,
                                    words[3]: enum ks_console_kind */
-    KS_CONSOLE_INPUT            /* badge KS_BADGE_INPUT only.  data: bytes
+    KS_CONSOLE_INPUT,           /* badge KS_BADGE_INPUT only.  data: bytes
                                    typed -> queued */
+    KS_CONSOLE_INTERRUPT        /* handles[0]: a notification (SIGNAL),
+                                   words[1]: bits -> Ctrl-C typed (0x03)
+                                   signals it instead of being queued, until
+                                   replaced; no handle: 0x03 is queued again
+                                   (the shell, while a program runs) */
 };
 
 enum ks_console_kind { KS_CONSOLE_SERIAL_ONLY = 0, KS_CONSOLE_FRAMEBUFFER = 1,

@@ -37,6 +37,10 @@ int64_t ks_service_call(ks_handle_t endpoint, struct ks_msg *m);
  * up to timeout_ns (KS_TIMEOUT_INFINITE: for ever) -> bytes read. */
 int64_t ks_console_write(const void *buf, size_t len);
 int64_t ks_console_read(void *buf, size_t len, uint64_t timeout_ns);
+/* Ctrl-C typed on the console signals bits on notification (a copy of
+ * the handle goes to the console) instead of reaching readers; 0: back
+ * to reaching readers. */
+int64_t ks_console_interrupt(ks_handle_t notification, uint64_t bits);
 
 /* Start the program at path (through the VFS's KS_VFS_IMAGE) with argv
  * (argv[0] is its name) and this process's environment.  The child gets

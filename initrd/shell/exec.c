@@ -5,8 +5,14 @@
  * '/'.  The shell starts it with ks_spawn (the child gets the name
  * service and the shell's environment), waits for it and reports how it
  * ended.  The status ($?) is the exit status; 128 + the vector for a
- * fault; 137 when it was killed.
+ * fault; 130 when Ctrl-C ended it; 137 when it was killed otherwise.
+ *
+ * Ctrl-C: while the program runs, the console signals the shell's
+ * notification for a typed 0x03 (KS_CONSOLE_INTERRUPT) and the shell
+ * kills the program.  A second thread waits for the program's end and
+ * signals the same notification, so the shell sleeps on one thing.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +23,9 @@
 
 #define STATUS_FAULT_BASE 128
 #define STATUS_KILLED     137
+#define STATUS_INTERRUPTED 130
+#define BIT_INTERRUPT     1u    /* the console: Ctrl-C */
+#define BIT_ENDED         2u    /* the waiting thread: the program ended */
 #define STATUS_NOT_FOUND  127
 #define STATUS_CANNOT_RUN 126
 
@@ -56,6 +65,56 @@ static int report(const char *name, const struct ks_exit_status *st)
         printf("shell: %s ended (reason %u)\n", name, (unsigned)st->reason);
         return STATUS_KILLED;
     }
+}
+
+struct waiter {
+    int64_t proc;
+    int64_t note;
+    int64_t rc;
+    struct ks_exit_status st;
+};
+
+static int64_t wait_thread(void *arg)
+{
+    struct waiter *w = arg;
+    w->rc = ks_sys_wait(w->proc, &w->st, KS_TIMEOUT_INFINITE);
+    ks_sys_notification_signal(w->note, BIT_ENDED);
+    return 0;
+}
+
+/* Wait for proc to end, killing it at a Ctrl-C -> what ks_sys_wait
+ * gave; *interrupted says whether Ctrl-C came.  Without a notification
+ * or a thread it just waits (and Ctrl-C reaches the program). */
+static int64_t wait_program(int64_t proc, struct ks_exit_status *st, bool *interrupted)
+{
+    static int64_t note;
+    static struct ks_thread thread;
+    *interrupted = false;
+    if (!note)
+        note = ks_sys_notification_create();
+    struct waiter w = { .proc = proc, .note = note, .rc = 0 };
+    uint64_t bits = 0;
+    if (note > 0)
+        (void)ks_sys_notification_wait(note, KS_TIMEOUT_POLL, &bits);  /* a stale Ctrl-C */
+    if (note <= 0 || ks_thread_create(&thread, wait_thread, &w, KS_PRIORITY_DEFAULT, 0) < 0)
+        return ks_sys_wait(proc, st, KS_TIMEOUT_INFINITE);
+    bool armed = ks_console_interrupt(note, BIT_INTERRUPT) == 0;
+    for (;;) {
+        bits = 0;
+        if (ks_sys_notification_wait(note, KS_TIMEOUT_INFINITE, &bits) < 0)
+            continue;
+        if ((bits & BIT_INTERRUPT) && !*interrupted) {
+            *interrupted = true;
+            (void)ks_sys_process_kill(proc);
+        }
+        if (bits & BIT_ENDED)
+            break;
+    }
+    if (armed)
+        (void)ks_console_interrupt(0, 0);
+    ks_thread_join(&thread, NULL);
+    *st = w.st;
+    return w.rc;
 }
 
 int shell_run_program(int argc, char **argv)
@@ -98,11 +157,16 @@ int shell_run_program(int argc, char **argv)
 
     struct ks_exit_status st;
     memset(&st, 0, sizeof(st));
-    int64_t rc = ks_sys_wait(proc, &st, KS_TIMEOUT_INFINITE);
+    bool interrupted;
+    int64_t rc = wait_program(proc, &st, &interrupted);
     ks_sys_handle_close(proc);
     if (rc < 0) {
         shell_error_code("shell", argv[0], rc);
         return STATUS_CANNOT_RUN;
+    }
+    if (interrupted && st.reason == KS_EXIT_KILLED) {
+        printf("^C\nshell: %s interrupted\n", argv[0]);
+        return STATUS_INTERRUPTED;
     }
     return report(argv[0], &st);
 }

@@ -124,6 +124,25 @@ UNIT_TEST(screen_arg_forms)
     CHECK(screen_arg(1, a1) == NULL);
 }
 
-UNIT_MAIN(UNIT_CASE(queue_fifo_and_wrap), UNIT_CASE(queue_full_keeps_oldest),
+UNIT_TEST(strip_takes_out_every_ctrl_c)
+{
+    uint8_t buf[] = { 'a', 3, 'b', 3, 3, 'c', 3 };
+    size_t removed = 99;
+    size_t n = inq_strip(buf, sizeof(buf), 3, &removed);
+    CHECK_EQ_U(n, 3);
+    CHECK_EQ_U(removed, 4);
+    CHECK(memcmp(buf, "abc", 3) == 0);
+    uint8_t none[] = { 'x', 'y' };
+    CHECK_EQ_U(inq_strip(none, sizeof(none), 3, &removed), 2);
+    CHECK_EQ_U(removed, 0);
+    CHECK(memcmp(none, "xy", 2) == 0);
+    CHECK_EQ_U(inq_strip(none, 0, 3, &removed), 0);
+    CHECK_EQ_U(removed, 0);
+    uint8_t all[] = { 3, 3, 3 };
+    CHECK_EQ_U(inq_strip(all, sizeof(all), 3, &removed), 0);
+    CHECK_EQ_U(removed, 3);
+}
+
+UNIT_MAIN(UNIT_CASE(queue_fifo_and_wrap), UNIT_CASE(strip_takes_out_every_ctrl_c), UNIT_CASE(queue_full_keeps_oldest),
           UNIT_CASE(readers_replace_oldest), UNIT_CASE(screen_parse_good),
           UNIT_CASE(screen_parse_bad), UNIT_CASE(screen_arg_forms))
