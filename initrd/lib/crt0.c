@@ -54,6 +54,7 @@ void ks_crt_main(long argc, char **argv)
     } else {
         ks_env_init(argv + argc, 0);
     }
+    ks_stdio_inherit();
     exit(main((int)args, argv));
 }
 

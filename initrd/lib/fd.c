@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * File descriptors (unistd.h, fcntl.h): 0, 1 and 2 are the console, the
- * others VFS open files.  Each holds the open-file handle the VFS gave;
+ * File descriptors (unistd.h, fcntl.h): 0, 1 and 2 are the console
+ * unless redirected to a VFS file (ks_stdio_redirect: the shell's < and
+ * >, or inherited from the parent through ks_spawn: KS_FDn=INDEX in the
+ * environment names the start handle), the others VFS open files.  Each holds the open-file handle the VFS gave;
  * a transfer larger than one message (KS_MSG_DATA_MAX) uses a 64 KiB
  * memory object attached once to the file (KS_VFS_ATTACH) and the bulk
  * calls.  The table is guarded by a mutex; the calls on one file are
@@ -17,6 +19,8 @@ struct fd_entry {
     bool used;
     bool is_dir;
     bool bulk_failed;                   /* ATTACH refused: inline only */
+    bool inherited;                     /* the parent's open file: close
+                                           drops the handle, not the file */
     ks_handle_t file;                   /* the VFS's open-file handle */
     uint8_t *bulk;                      /* mapped shared object, or NULL */
 };
@@ -48,9 +52,15 @@ int64_t ks_vfs_call(struct ks_msg *m)
     }
 }
 
+/* 0..2 not redirected: the console. */
+static bool is_console(int fd)
+{
+    return fd >= 0 && fd < 3 && !__atomic_load_n(&fds[fd].used, __ATOMIC_ACQUIRE);
+}
+
 static struct fd_entry *fd_get(int fd)
 {
-    if (fd < 3 || fd >= KS_FD_MAX)
+    if (fd < 0 || fd >= KS_FD_MAX)
         return NULL;
     ks_mutex_lock(&fd_lock);
     struct fd_entry *e = fds[fd].used ? &fds[fd] : NULL;
@@ -204,7 +214,7 @@ static int64_t transfer(struct fd_entry *e, bool writing, uint8_t *buf, size_t c
 
 ssize_t read(int fd, void *buf, size_t count)
 {
-    if (fd >= 0 && fd < 3) {
+    if (is_console(fd)) {
         if (console_closed[fd])
             return ks_fail(-KS_ERR_BAD_HANDLE);
         if (count == 0)
@@ -229,7 +239,7 @@ ssize_t read(int fd, void *buf, size_t count)
 
 ssize_t write(int fd, const void *buf, size_t count)
 {
-    if (fd >= 0 && fd < 3) {
+    if (is_console(fd)) {
         if (console_closed[fd])
             return ks_fail(-KS_ERR_BAD_HANDLE);
         int64_t r = ks_console_write(buf, count);
@@ -262,32 +272,105 @@ off_t lseek(int fd, off_t offset, int whence)
     return r < 0 ? ks_fail(r) : (off_t)m.words[1];
 }
 
+/* Take fd's entry out of the table -> it (used false: there was none). */
+static struct fd_entry fd_take(int fd)
+{
+    ks_mutex_lock(&fd_lock);
+    struct fd_entry e = fds[fd];
+    __atomic_store_n(&fds[fd].used, false, __ATOMIC_RELEASE);
+    ks_mutex_unlock(&fd_lock);
+    return e;
+}
+
+/* Close the file behind an entry taken out of the table. */
+static int64_t entry_close(struct fd_entry *e)
+{
+    int64_t r = 0;
+    if (!e->inherited) {
+        struct ks_msg m = { 0 };
+        m.label = KS_VFS_CLOSE;
+        r = ks_service_call(e->file, &m);
+    }
+    ks_sys_handle_close(e->file);
+    if (e->bulk)
+        ks_memory_unmap((uint64_t)(uintptr_t)e->bulk, BULK_SIZE);
+    return r;
+}
+
 int close(int fd)
 {
-    if (fd >= 0 && fd < 3) {
+    if (is_console(fd)) {
         console_closed[fd] = true;
         return 0;
     }
-    if (fd < 3 || fd >= KS_FD_MAX)
+    if (fd < 0 || fd >= KS_FD_MAX)
         return ks_fail(-KS_ERR_BAD_HANDLE);
-    ks_mutex_lock(&fd_lock);
-    struct fd_entry e = fds[fd];
-    fds[fd].used = false;
-    ks_mutex_unlock(&fd_lock);
+    struct fd_entry e = fd_take(fd);
     if (!e.used)
         return ks_fail(-KS_ERR_BAD_HANDLE);
-    struct ks_msg m = { 0 };
-    m.label = KS_VFS_CLOSE;
-    int64_t r = ks_service_call(e.file, &m);
-    ks_sys_handle_close(e.file);
-    if (e.bulk)
-        ks_memory_unmap((uint64_t)(uintptr_t)e.bulk, BULK_SIZE);
+    /* A redirected 0..2 once closed stays closed (not the console). */
+    if (fd < 3)
+        console_closed[fd] = true;
+    int64_t r = entry_close(&e);
     return r < 0 ? ks_fail(r) : 0;
+}
+
+int ks_stdio_redirect(int fd, int from)
+{
+    if (fd < 0 || fd >= 3 || from < 3 || from >= KS_FD_MAX)
+        return (int)-KS_ERR_INVALID_ARGUMENT;
+    ks_mutex_lock(&fd_lock);
+    bool ok = fds[from].used && !fds[fd].used;
+    if (ok) {
+        fds[fd] = fds[from];
+        fds[from].used = false;
+    }
+    ks_mutex_unlock(&fd_lock);
+    return ok ? 0 : (int)-KS_ERR_BAD_HANDLE;
+}
+
+int ks_stdio_restore(int fd)
+{
+    if (fd < 0 || fd >= 3)
+        return (int)-KS_ERR_INVALID_ARGUMENT;
+    struct fd_entry e = fd_take(fd);
+    console_closed[fd] = false;
+    return e.used ? (int)entry_close(&e) : 0;
+}
+
+ks_handle_t ks_stdio_handle(int fd)
+{
+    if (fd < 0 || fd >= 3)
+        return 0;
+    ks_mutex_lock(&fd_lock);
+    ks_handle_t h = fds[fd].used ? fds[fd].file : 0;
+    ks_mutex_unlock(&fd_lock);
+    return h;
+}
+
+void ks_stdio_inherit(void)
+{
+    const struct ks_start_info *si = ks_start_info;
+    for (int fd = 0; fd < 3; fd++) {
+        char name[8] = "KS_FD0";
+        name[5] = (char)('0' + fd);
+        const char *v = getenv(name);
+        if (!v)
+            continue;
+        unsigned long index = strtoul(v, NULL, 10);
+        if (si && index > 0 && index < si->handle_count && si->handles[index]) {
+            memset(&fds[fd], 0, sizeof(fds[fd]));
+            fds[fd].file = (ks_handle_t)si->handles[index];
+            fds[fd].inherited = true;
+            __atomic_store_n(&fds[fd].used, true, __ATOMIC_RELEASE);
+        }
+        unsetenv(name);
+    }
 }
 
 int isatty(int fd)
 {
-    if (fd >= 0 && fd < 3 && !console_closed[fd])
+    if (is_console(fd) && !console_closed[fd])
         return 1;
     errno = fd_get(fd) ? ENOTSUP : EBADF;
     return 0;

@@ -42,6 +42,19 @@ int64_t ks_console_read(void *buf, size_t len, uint64_t timeout_ns);
  * to reaching readers. */
 int64_t ks_console_interrupt(ks_handle_t notification, uint64_t bits);
 
+/* Descriptors 0..2 on VFS files (the shell's < and >):
+ * ks_stdio_redirect makes fd (0..2, now the console) the open file of
+ * descriptor from (which is then free); ks_stdio_restore closes it and
+ * gives fd back to the console; ks_stdio_handle is its open-file handle
+ * (0: the console).  Programs spawned meanwhile get the same files as
+ * their 0..2 (ks_spawn); their close() of one leaves it open for the
+ * parent.  0 or -KS_ERR_*. */
+int ks_stdio_redirect(int fd, int from);
+int ks_stdio_restore(int fd);
+ks_handle_t ks_stdio_handle(int fd);
+/* At start (crt0): take 0..2 from KS_FDn=INDEX in the environment. */
+void ks_stdio_inherit(void);
+
 /* Start the program at path (through the VFS's KS_VFS_IMAGE) with argv
  * (argv[0] is its name) and this process's environment.  The child gets
  * the name service as start handle 0 and then the count extra handles

@@ -6,7 +6,10 @@
  * the environment, within the kernel's limits (KS_ARGV_MAX strings,
  * KS_ARG_BYTES_MAX bytes: environment entries that do not fit are left
  * out, argv that does not fit is an error).  The environment's PWD is
- * replaced by the current directory, where the child starts.
+ * replaced by the current directory, where the child starts.  A
+ * descriptor 0..2 redirected to a file goes to the child too: its
+ * open-file handle after the extra handles, and KS_FDn=INDEX in the
+ * child's environment (ks_stdio_inherit).
  */
 #include "ks.h"
 #include "ks_fd.h"
@@ -23,9 +26,11 @@ static bool looks_like_elf(ks_handle_t image, uint64_t offset, uint64_t size)
            ident[4] == 2;
 }
 
-/* Build the child's vector: argv, the mark, PWD, the environment.
- * pwd is room for "PWD=" and a path. */
-static int64_t build_args(char *const argv[], const char **out, uint32_t *argc, char *pwd)
+/* Build the child's vector: argv, the mark, PWD, the stdio entries
+ * (stdio[0..nstdio)), the environment.  pwd is room for "PWD=" and a
+ * path. */
+static int64_t build_args(char *const argv[], const char **out, uint32_t *argc, char *pwd,
+                          char (*stdio)[16], unsigned nstdio)
 {
     uint32_t n = 0;
     size_t bytes = 0;
@@ -41,13 +46,23 @@ static int64_t build_args(char *const argv[], const char **out, uint32_t *argc, 
     size_t mark = sizeof(KS_ENV_MARK);
     snprintf(pwd, 4 + KS_PATH_MAX, "PWD=%s", ks_cwd());
     size_t pwd_len = strlen(pwd) + 1;
+    if (nstdio && (n + 2 > KS_ARGV_MAX || bytes + mark + pwd_len > KS_ARG_BYTES_MAX))
+        return -KS_ERR_INVALID_ARGUMENT;
     if (n + 2 <= KS_ARGV_MAX && bytes + mark + pwd_len <= KS_ARG_BYTES_MAX) {
         out[n++] = KS_ENV_MARK;
         out[n++] = pwd;
         bytes += mark + pwd_len;
+        for (unsigned i = 0; i < nstdio; i++) {
+            size_t len = strlen(stdio[i]) + 1;
+            if (n >= KS_ARGV_MAX || bytes + len > KS_ARG_BYTES_MAX)
+                return -KS_ERR_INVALID_ARGUMENT;
+            out[n++] = stdio[i];
+            bytes += len;
+        }
         for (size_t i = 0; environ && environ[i] && n < KS_ARGV_MAX; i++) {
             size_t len = strlen(environ[i]) + 1;
-            if (bytes + len > KS_ARG_BYTES_MAX || strncmp(environ[i], "PWD=", 4) == 0)
+            if (bytes + len > KS_ARG_BYTES_MAX || strncmp(environ[i], "PWD=", 4) == 0 ||
+                strncmp(environ[i], "KS_FD", 5) == 0)
                 continue;
             out[n++] = environ[i];
             bytes += len;
@@ -65,10 +80,26 @@ int64_t ks_spawn(const char *path, char *const argv[], const ks_handle_t *extra,
     ks_handle_t names = ks_names_handle();
     if (!names)
         return -KS_ERR_NOT_FOUND;
+    ks_handle_t handles[KS_START_HANDLES_MAX];
+    handles[0] = names;
+    for (uint32_t i = 0; i < count; i++)
+        handles[i + 1] = extra[i];
+    uint32_t handle_count = count + 1;
+    char stdio[3][16];
+    unsigned nstdio = 0;
+    for (int fd = 0; fd < 3; fd++) {
+        ks_handle_t h = ks_stdio_handle(fd);
+        if (!h)
+            continue;
+        if (handle_count >= KS_START_HANDLES_MAX)
+            return -KS_ERR_INVALID_ARGUMENT;
+        snprintf(stdio[nstdio++], sizeof(stdio[0]), "KS_FD%d=%u", fd, (unsigned)handle_count);
+        handles[handle_count++] = h;
+    }
     const char *args[KS_ARGV_MAX];
     char pwd[4 + KS_PATH_MAX];
     uint32_t argc;
-    int64_t r = build_args(argv, args, &argc, pwd);
+    int64_t r = build_args(argv, args, &argc, pwd, stdio, nstdio);
     if (r < 0)
         return r;
 
@@ -96,10 +127,6 @@ int64_t ks_spawn(const char *path, char *const argv[], const ks_handle_t *extra,
         return -KS_ERR_NOT_EXECUTABLE;
     }
 
-    ks_handle_t handles[KS_START_HANDLES_MAX];
-    handles[0] = names;
-    for (uint32_t i = 0; i < count; i++)
-        handles[i + 1] = extra[i];
     struct ks_process_create args_in = {
         .image = image,
         .image_offset = offset,
@@ -107,7 +134,7 @@ int64_t ks_spawn(const char *path, char *const argv[], const ks_handle_t *extra,
         .name = ks_path_basename(full),
         .argv = args,
         .argc = argc,
-        .handle_count = count + 1,
+        .handle_count = handle_count,
         .handles = handles,
     };
     int64_t process = ks_process_create(&args_in);

@@ -184,7 +184,8 @@ int ks_file_getc_locked(struct ks_file *f)
         unsigned char one;
         unsigned char *dst = f->buf ? f->buf : &one;
         size_t room = f->buf ? f->size : 1;
-        ssize_t r = f->console_in && f->buf ? console_line(dst, room) : read(f->fd, dst, room);
+        bool edited = f->console_in && f->buf && !ks_stdio_handle(f->fd);
+        ssize_t r = edited ? console_line(dst, room) : read(f->fd, dst, room);
         if (r <= 0) {
             if (r == 0)
                 f->eof = true;

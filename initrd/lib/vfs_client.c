@@ -90,7 +90,7 @@ int stat(const char *path, struct stat *st)
 
 int fstat(int fd, struct stat *st)
 {
-    if (fd >= 0 && fd < 3) {
+    if (fd >= 0 && fd < 3 && !ks_stdio_handle(fd)) {
         memset(st, 0, sizeof(*st));
         st->st_mode = 0020666;              /* a character device */
         return 0;

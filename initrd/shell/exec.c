@@ -51,18 +51,18 @@ static int report(const char *name, const struct ks_exit_status *st)
     switch (st->reason) {
     case KS_EXIT_NORMAL:
         if (st->status != 0)
-            printf("shell: %s exited with status %d\n", name, (int)st->status);
+            shell_say("shell: %s exited with status %d\n", name, (int)st->status);
         return (int)st->status;
     case KS_EXIT_FAULT:
-        printf("shell: %s crashed: %s at RIP 0x%llx (address 0x%llx)\n", name,
+        shell_say("shell: %s crashed: %s at RIP 0x%llx (address 0x%llx)\n", name,
                fault_name(st->fault_vector), (unsigned long long)st->fault_rip,
                (unsigned long long)st->fault_address);
         return STATUS_FAULT_BASE + (int)st->fault_vector;
     case KS_EXIT_KILLED:
-        printf("shell: %s was killed\n", name);
+        shell_say("shell: %s was killed\n", name);
         return STATUS_KILLED;
     default:
-        printf("shell: %s ended (reason %u)\n", name, (unsigned)st->reason);
+        shell_say("shell: %s ended (reason %u)\n", name, (unsigned)st->reason);
         return STATUS_KILLED;
     }
 }
@@ -124,13 +124,13 @@ int shell_run_program(int argc, char **argv)
 
     if (strchr(argv[0], '/')) {
         if (ks_path_resolve(argv[0], path, sizeof(path)) < 0) {
-            printf("shell: %s: invalid path\n", argv[0]);
+            shell_say("shell: %s: invalid path\n", argv[0]);
             return STATUS_NOT_FOUND;
         }
     } else {
         int n = snprintf(path, sizeof(path), "/bin/%s", argv[0]);
         if (n < 0 || (size_t)n >= sizeof(path)) {
-            printf("shell: %s: command not found\n", argv[0]);
+            shell_say("shell: %s: command not found\n", argv[0]);
             return STATUS_NOT_FOUND;
         }
     }
@@ -141,15 +141,15 @@ int shell_run_program(int argc, char **argv)
     int64_t proc = ks_spawn(path, argv, NULL, 0);
     if (proc < 0) {
         if (proc == -KS_ERR_NOT_FOUND && !strchr(argv[0], '/')) {
-            printf("shell: %s: command not found\n", argv[0]);
+            shell_say("shell: %s: command not found\n", argv[0]);
             return STATUS_NOT_FOUND;
         }
         if (proc == -KS_ERR_NOT_FOUND) {
-            printf("shell: %s: not found\n", path);
+            shell_say("shell: %s: not found\n", path);
             return STATUS_NOT_FOUND;
         }
         if (proc == -KS_ERR_NOT_EXECUTABLE)
-            printf("shell: %s: not an executable program\n", path);
+            shell_say("shell: %s: not an executable program\n", path);
         else
             shell_error_code("shell", path, proc);
         return STATUS_CANNOT_RUN;
@@ -165,7 +165,7 @@ int shell_run_program(int argc, char **argv)
         return STATUS_CANNOT_RUN;
     }
     if (interrupted && st.reason == KS_EXIT_KILLED) {
-        printf("^C\nshell: %s interrupted\n", argv[0]);
+        shell_say("^C\nshell: %s interrupted\n", argv[0]);
         return STATUS_INTERRUPTED;
     }
     return report(argv[0], &st);

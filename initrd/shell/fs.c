@@ -133,11 +133,32 @@ int builtin_ls(int argc, char **argv)
     return status;
 }
 
-int builtin_cat(int argc, char **argv)
+/* Copy fd to stdout -> 0, or 1 after a message naming what. */
+static int copy_out(int fd, const char *what)
 {
     static char buf[4096];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0) {
+            shell_error("cat", what);
+            return 1;
+        }
+        if (n == 0)
+            return 0;
+        fwrite(buf, 1, (size_t)n, stdout);
+    }
+}
+
+int builtin_cat(int argc, char **argv)
+{
     int status = 0;
 
+    /* No file: standard input, when it is one (cat < FILE). */
+    if (argc < 2 && ks_stdio_handle(0)) {
+        status = copy_out(0, "standard input");
+        fflush(stdout);
+        return status;
+    }
     if (argc < 2) {
         printf("usage: cat FILE...\n");
         return 2;
@@ -149,17 +170,7 @@ int builtin_cat(int argc, char **argv)
             status = 1;
             continue;
         }
-        for (;;) {
-            ssize_t n = read(fd, buf, sizeof(buf));
-            if (n < 0) {
-                shell_error("cat", argv[i]);
-                status = 1;
-                break;
-            }
-            if (n == 0)
-                break;
-            fwrite(buf, 1, (size_t)n, stdout);
-        }
+        status |= copy_out(fd, argv[i]);
         close(fd);
     }
     fflush(stdout);

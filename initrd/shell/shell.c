@@ -7,6 +7,8 @@
  * endpoint.  docs/shell.md is the user's guide.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +29,23 @@ static char status_text[16];
 static struct le_history history;
 static struct le_state editor;
 
+void shell_say(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
 void shell_error_code(const char *name, const char *what, int64_t err)
 {
     if (err < 0)
         err = -err;
     if (what)
-        printf("%s: %s: %s\n", name, what, ks_strerror(-err));
+        shell_say("%s: %s: %s\n", name, what, ks_strerror(-err));
     else
-        printf("%s: %s\n", name, ks_strerror(-err));
+        shell_say("%s: %s\n", name, ks_strerror(-err));
 }
 
 void shell_error(const char *name, const char *what)
@@ -89,26 +100,69 @@ static void prompt(void)
     fflush(stdout);
 }
 
+/* Point descriptors 0 and 1 at the files of r for one command (a
+ * builtin prints through stdout; a program inherits them through
+ * ks_spawn) -> 0, or the status after a message. */
+static int redirect_begin(const struct tok_redirect *r)
+{
+    fflush(stdout);
+    if (r->in) {
+        int fd = open(r->in, O_RDONLY);
+        if (fd < 0) {
+            shell_error("shell", r->in);
+            return 1;
+        }
+        ks_stdio_redirect(0, fd);
+    }
+    if (r->out) {
+        int fd = open(r->out, O_WRONLY | O_CREAT | (r->append ? O_APPEND : O_TRUNC), 0644);
+        if (fd < 0) {
+            shell_error("shell", r->out);
+            if (r->in)
+                ks_stdio_restore(0);
+            return 1;
+        }
+        ks_stdio_redirect(1, fd);
+    }
+    return 0;
+}
+
+static void redirect_end(const struct tok_redirect *r)
+{
+    if (r->out) {
+        fflush(stdout);
+        ks_stdio_restore(1);
+    }
+    if (r->in)
+        ks_stdio_restore(0);
+}
+
 static void execute(char *line)
 {
     static char words[LE_LINE_MAX * 4 + 64];
     char *argv[TOK_WORDS_MAX + 1];
+    struct tok_redirect redir;
     const char *err;
 
     int argc = tokenize(line, words, sizeof(words), argv, TOK_WORDS_MAX, lookup_var, NULL,
-                        &err);
+                        &redir, &err);
     if (argc < 0) {
-        printf("shell: %s\n", err);
+        shell_say("shell: %s\n", err);
         last_status = 2;
         return;
     }
-    if (argc == 0)
+    if (argc == 0 && !redir.in && !redir.out)
         return;
-    const struct builtin *b = shell_find_builtin(argv[0]);
-    if (b)
-        last_status = b->fn(argc, argv);
-    else
-        last_status = shell_run_program(argc, argv);
+    if ((last_status = redirect_begin(&redir)) != 0)
+        return;
+    if (argc > 0) {
+        const struct builtin *b = shell_find_builtin(argv[0]);
+        if (b)
+            last_status = b->fn(argc, argv);
+        else
+            last_status = shell_run_program(argc, argv);
+    }
+    redirect_end(&redir);
     fflush(stdout);
 }
 

@@ -22,6 +22,9 @@ struct builtin {
 extern const struct builtin shell_builtins[];
 const struct builtin *shell_find_builtin(const char *name);
 
+/* The shell's own messages: to stderr (the console, even while stdout
+ * is redirected), after what stdout holds. */
+void shell_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "NAME: WHAT: reason" for errno (or a -KS_ERR_* code with _code). */
 void shell_error(const char *name, const char *what);
 void shell_error_code(const char *name, const char *what, int64_t err);

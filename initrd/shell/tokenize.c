@@ -49,28 +49,49 @@ static size_t expand(struct tok *t, const char *p, tok_lookup_fn lookup, void *c
     return 1 + n;
 }
 
+static bool is_redirect(const struct tok_redirect *redir, char c)
+{
+    return redir && (c == '<' || c == '>');
+}
+
 int tokenize(const char *line, char *buf, size_t cap, char **argv, int words_max,
-             tok_lookup_fn lookup, void *ctx, const char **error)
+             tok_lookup_fn lookup, void *ctx, struct tok_redirect *redir, const char **error)
 {
     struct tok t = { buf, cap, 0, false };
     const char *p = line;
     int argc = 0;
+    char pending = 0;           /* '<', '>' or 'a' (>>): the next word is its file */
 
     *error = NULL;
     argv[0] = NULL;
+    if (redir)
+        *redir = (struct tok_redirect){ NULL, NULL, false };
     for (;;) {
         while (is_blank(*p))
             p++;
         if (*p == '\0' || *p == '#')
             break;
-        if (argc >= words_max) {
+        if (is_redirect(redir, *p)) {
+            if (pending) {
+                *error = "missing file name after < or >";
+                return -1;
+            }
+            pending = *p == '>' && p[1] == '>' ? 'a' : *p;
+            p += pending == 'a' ? 2 : 1;
+            if ((pending == '<' && redir->in) || (pending != '<' && redir->out)) {
+                *error = "more than one < or > of a kind";
+                return -1;
+            }
+            continue;
+        }
+        if (!pending && argc >= words_max) {
             *error = "too many words";
             return -1;
         }
         size_t start = t.len;
         bool quoted = false;
-        /* One word: parts until an unquoted blank or the end. */
-        while (*p && !is_blank(*p)) {
+        /* One word: parts until an unquoted blank, an operator or the end. */
+        while (*p && !is_blank(*p) && !is_redirect(redir, *p)) {
             if (*p == '\'') {
                 quoted = true;
                 const char *end = strchr(p + 1, '\'');
@@ -118,8 +139,20 @@ int tokenize(const char *line, char *buf, size_t cap, char **argv, int words_max
             *error = "line too long";
             return -1;
         }
-        argv[argc++] = buf + start;
-        argv[argc] = NULL;
+        if (pending == '<') {
+            redir->in = buf + start;
+        } else if (pending) {
+            redir->out = buf + start;
+            redir->append = pending == 'a';
+        } else {
+            argv[argc++] = buf + start;
+            argv[argc] = NULL;
+        }
+        pending = 0;
+    }
+    if (pending) {
+        *error = "missing file name after < or >";
+        return -1;
     }
     return argc;
 }

@@ -27,7 +27,7 @@ static const char *err;
 static int tok(const char *line)
 {
     memset(buf, 'Z', sizeof(buf));
-    return tokenize(line, buf, sizeof(buf), argv, TOK_WORDS_MAX, lookup, NULL, &err);
+    return tokenize(line, buf, sizeof(buf), argv, TOK_WORDS_MAX, lookup, NULL, NULL, &err);
 }
 
 UNIT_TEST(tokenize_blank_separated)
@@ -100,7 +100,7 @@ UNIT_TEST(tokenize_variables)
 
 UNIT_TEST(tokenize_without_lookup)
 {
-    CHECK_EQ_U(tokenize("a $? b", buf, sizeof(buf), argv, TOK_WORDS_MAX, NULL, NULL, &err), 2);
+    CHECK_EQ_U(tokenize("a $? b", buf, sizeof(buf), argv, TOK_WORDS_MAX, NULL, NULL, NULL, &err), 2);
     CHECK_STR(argv[1], "b");
 }
 
@@ -141,13 +141,13 @@ UNIT_TEST(tokenize_buffer_limit)
 {
     char small[8];
     CHECK_EQ_U(tokenize("abc def", small, sizeof(small), argv, TOK_WORDS_MAX, NULL, NULL,
-                        &err), 2);
+                        NULL, &err), 2);
     CHECK(tokenize("abc defg", small, sizeof(small), argv, TOK_WORDS_MAX, NULL, NULL,
-                   &err) < 0);
+                   NULL, &err) < 0);
     CHECK_STR(err, "line too long");
     /* An expansion cannot overrun either. */
     CHECK(tokenize("$HOME$HOME", small, sizeof(small), argv, TOK_WORDS_MAX, lookup, NULL,
-                   &err) < 0);
+                   NULL, &err) < 0);
     CHECK_STR(err, "line too long");
 }
 
@@ -169,7 +169,7 @@ UNIT_TEST(tokenize_random_lines)
         line[len] = '\0';
         char *small = malloc(24);
         char *words[5];
-        int n = tokenize(line, small, 24, words, 4, lookup, NULL, &err);
+        int n = tokenize(line, small, 24, words, 4, lookup, NULL, NULL, &err);
         if (n < 0) {
             CHECK(err != NULL);
         } else {
@@ -182,7 +182,61 @@ UNIT_TEST(tokenize_random_lines)
     }
 }
 
+static struct tok_redirect redir;
+
+static int tokr(const char *line)
+{
+    memset(buf, 'Z', sizeof(buf));
+    return tokenize(line, buf, sizeof(buf), argv, TOK_WORDS_MAX, lookup, NULL, &redir, &err);
+}
+
+UNIT_TEST(tokenize_redirections)
+{
+    CHECK_EQ_U(tokr("echo hi > /tmp/f"), 2);
+    CHECK_STR(argv[0], "echo");
+    CHECK_STR(argv[1], "hi");
+    CHECK(argv[2] == NULL);
+    CHECK_STR(redir.out, "/tmp/f");
+    CHECK(!redir.append && redir.in == NULL);
+    /* Glued, appended, input, quoted names, expansions. */
+    CHECK_EQ_U(tokr("cat<in>>'my file' -n"), 2);
+    CHECK_STR(argv[0], "cat");
+    CHECK_STR(argv[1], "-n");
+    CHECK_STR(redir.in, "in");
+    CHECK_STR(redir.out, "my file");
+    CHECK(redir.append);
+    CHECK_EQ_U(tokr("ls >$HOME"), 1);
+    CHECK_STR(redir.out, "/home/k");
+    /* Quoted or escaped, they are text. */
+    CHECK_EQ_U(tokr("echo '>' \\> \"a<b\""), 4);
+    CHECK_STR(argv[1], ">");
+    CHECK_STR(argv[2], ">");
+    CHECK_STR(argv[3], "a<b");
+    CHECK(redir.out == NULL && redir.in == NULL);
+    /* Without redir they are ordinary bytes. */
+    CHECK_EQ_U(tok("a>b"), 1);
+    CHECK_STR(argv[0], "a>b");
+}
+
+UNIT_TEST(tokenize_bad_redirections)
+{
+    CHECK(tokr("echo >") < 0);
+    CHECK_STR(err, "missing file name after < or >");
+    CHECK(tokr("echo > > x") < 0);
+    CHECK_STR(err, "missing file name after < or >");
+    CHECK(tokr("echo > $NOPE") < 0);
+    CHECK_STR(err, "missing file name after < or >");
+    CHECK(tokr("echo > a > b") < 0);
+    CHECK_STR(err, "more than one < or > of a kind");
+    CHECK(tokr("cat < a < b") < 0);
+    CHECK_STR(err, "more than one < or > of a kind");
+    CHECK(tokr("< in") == 0);
+    CHECK_STR(redir.in, "in");
+}
+
 UNIT_MAIN(
+    UNIT_CASE(tokenize_redirections),
+    UNIT_CASE(tokenize_bad_redirections),
     UNIT_CASE(tokenize_blank_separated),
     UNIT_CASE(tokenize_empty_and_blank_lines),
     UNIT_CASE(tokenize_single_quotes_literal),
