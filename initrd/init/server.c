@@ -32,6 +32,7 @@ static void list(struct ks_msg *m, uint64_t index)
     info.restarts = s->st.restarts;
     info.last_status = s->last_status;
     info.started_ns = s->started_ns;
+    info.priority = s->m->priority >= 0 ? s->m->priority : KS_PRIORITY_DEFAULT;
     reply_status(m, 0);
     m->data = (uint64_t)(uintptr_t)&info;
     m->data_len = sizeof(info);

@@ -192,8 +192,8 @@ static uint32_t build_handles(const struct service *s, ks_handle_t *h, ks_handle
 /* Create and start s's process: its handle, or -KS_ERR_*. */
 static int64_t spawn(struct service *s)
 {
-    static char screen_arg[160];
-    const char *argv[MF_MAX_ARGS + 3];
+    static char screen_arg[160], priority_env[24];
+    const char *argv[MF_MAX_ARGS + 5];
     uint32_t argc = 0;
     argv[argc++] = s->m->name;
     for (uint32_t i = 0; i < s->m->argc; i++)
@@ -208,6 +208,12 @@ static int64_t spawn(struct service *s)
             argv[argc++] = screen_arg;
             break;
         }
+    /* priority=N: the runtime gives its main thread that priority. */
+    if (s->m->priority >= 0) {
+        snprintf(priority_env, sizeof(priority_env), "KS_PRIORITY=%d", (int)s->m->priority);
+        argv[argc++] = KS_ENV_MARK;
+        argv[argc++] = priority_env;
+    }
     ks_handle_t h[KS_START_HANDLES_MAX], tmp[2 * KS_START_HANDLES_MAX];
     uint32_t ntmp = 0;
     uint32_t n = build_handles(s, h, tmp, &ntmp);

@@ -32,6 +32,7 @@ __asm__(".pushsection .text.entry, \"ax\", @progbits\n"
         ".popsection\n");
 
 void ks_env_init(char **vec, size_t count);
+void ks_start_priority(void);
 
 void ks_crt_main(long argc, char **argv)
 {
@@ -55,6 +56,7 @@ void ks_crt_main(long argc, char **argv)
         ks_env_init(argv + argc, 0);
     }
     ks_stdio_inherit();
+    ks_start_priority();
     exit(main((int)args, argv));
 }
 

@@ -95,6 +95,8 @@ struct ks_service_info {
     uint32_t restarts;
     int64_t last_status;        /* exit status, or -vector for a fault */
     uint64_t started_ns;        /* clock of the last start */
+    int32_t priority;           /* the manifest's priority= (main thread) */
+    uint32_t reserved;
 };
 
 /* ---- VFS ("vfs") ----------------------------------------------------

@@ -48,3 +48,18 @@ int64_t ks_thread_self(void)
     int64_t err = ks_sys_thread_info(0, &info);
     return err < 0 ? err : info.tid;
 }
+
+/* At start (crt0): KS_PRIORITY=N in the environment (init's manifest,
+ * priority=N) is the main thread's priority; the variable is removed so
+ * the program's own children do not take it.  A bad value is ignored. */
+void ks_start_priority(void)
+{
+    const char *v = getenv("KS_PRIORITY");
+    if (!v)
+        return;
+    char *end;
+    unsigned long p = strtoul(v, &end, 10);
+    if (end != v && *end == '\0' && p <= KS_PRIORITY_MAX_USER)
+        ks_sys_thread_set_priority(0, (int)p);
+    unsetenv("KS_PRIORITY");
+}

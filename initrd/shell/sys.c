@@ -78,7 +78,7 @@ int builtin_ps(int argc, char **argv)
     (void)argc;
     (void)argv;
 
-    printf("%5s  %-8s %8s  %s\n", "PID", "STATE", "RESTARTS", "NAME");
+    printf("%5s  %-8s %8s %4s  %s\n", "PID", "STATE", "RESTARTS", "PRIO", "NAME");
     ks_handle_t init = shell_init_handle();
     for (uint32_t i = 0; init && i < LIST_MAX; i++) {
         int64_t rc = init_list(init, i, &info);
@@ -94,11 +94,11 @@ int builtin_ps(int argc, char **argv)
             printf("%5lld", (long long)info.pid);
         else
             printf("%5s", "-");
-        printf("  %-8s %8u  %s (%s)%s\n", state_name(info.state), (unsigned)info.restarts,
-               info.name, info.binary, is_self ? " <- this shell" : "");
+        printf("  %-8s %8u %4d  %s (%s)%s\n", state_name(info.state), (unsigned)info.restarts,
+               (int)info.priority, info.name, info.binary, is_self ? " <- this shell" : "");
     }
     if (!self_listed)
-        printf("%5lld  %-8s %8s  shell (this shell)\n", (long long)self, "running", "-");
+        printf("%5lld  %-8s %8s %4s  shell (this shell)\n", (long long)self, "running", "-", "-");
     return 0;
 }
 

@@ -38,6 +38,8 @@
  *                                  failed check
  *   quota-*                        the quota kinds of crasher_quota.c
  *   map-*, memory-quota            the memory-object kinds of crasher_mem.c
+ *   priority                       exits with its main thread's priority
+ *                                  (1 if KS_PRIORITY stayed in environ)
  *   args-echo                      exits with argc * 16, + 1 when its
  *                                  arguments are "hello" "world"
  *
@@ -358,11 +360,23 @@ static int crash(const char *kind)
     return 3;
 }
 
+/* Exit status: the main thread's priority, or 1 when KS_PRIORITY was
+ * left in the environment (the runtime applies and removes it). */
+static int start_priority(void)
+{
+    struct ks_thread_info ti;
+    if (getenv("KS_PRIORITY") || ks_sys_thread_info(0, &ti) < 0)
+        return 1;
+    return ti.priority;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return 2;
     if (!strcmp(argv[1], "args-echo"))
         return args_echo(argc, argv);
+    if (!strcmp(argv[1], "priority"))
+        return start_priority();
     return crash(argv[1]);
 }

@@ -291,3 +291,33 @@ TEST(process_create_initrd_spawn_helper_runs_a_program)
              -KS_ERR_NOT_FOUND);
     CHECK_EQ(ks_initrd_spawn(initrd_handle(), "etc/motd", argv, 1, NULL, 0), -KS_ERR_CORRUPT);
 }
+
+/* The runtime's start: KS_PRIORITY=N in the environment (init's
+ * manifest priority=N) becomes the main thread's priority and leaves the
+ * environment; a bad value changes nothing. */
+static int64_t priority_with(const char *env)
+{
+    const char *argv[] = { "bin/crasher", "priority", KS_ENV_MARK, env };
+    struct ks_process_create args;
+    CHECK(crasher_args(&args, argv, env ? 4 : 2));
+    int64_t child = ks_process_create(&args);
+    CHECK(child > 0);
+    CHECK_EQ(ks_process_start(child), 0);
+    struct ks_exit_status st;
+    memset(&st, 0, sizeof(st));
+    CHECK_EQ(ks_sys_wait(child, &st, 30000 * NS_PER_MS), 0);
+    CHECK_EQ(ks_sys_handle_close(child), 0);
+    CHECK_EQ(st.reason, KS_EXIT_NORMAL);
+    return st.status;
+}
+
+TEST(runtime_takes_its_priority_from_the_environment)
+{
+    CHECK_EQ(priority_with(NULL), KS_PRIORITY_DEFAULT);
+    CHECK_EQ(priority_with("KS_PRIORITY=150"), 150);
+    CHECK_EQ(priority_with("KS_PRIORITY=0"), 0);
+    CHECK_EQ(priority_with("KS_PRIORITY=200"), 200);
+    CHECK_EQ(priority_with("KS_PRIORITY=201"), KS_PRIORITY_DEFAULT);
+    CHECK_EQ(priority_with("KS_PRIORITY=12x"), KS_PRIORITY_DEFAULT);
+    CHECK_EQ(priority_with("KS_PRIORITY="), KS_PRIORITY_DEFAULT);
+}
