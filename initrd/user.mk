@@ -50,10 +50,11 @@ USER_SRCS_serial  := $(sort $(wildcard drivers-user/serial/*.c))
 USER_SRCS_kbd     := $(sort $(wildcard drivers-user/ps2kbd/*.c))
 USER_SRCS_console := $(sort $(wildcard drivers-user/console/*.c)) kernel/lib/font.c
 USER_SRCS_pci     := $(sort $(wildcard drivers-user/pci/*.c))
+USER_SRCS_rtc     := $(sort $(wildcard drivers-user/rtc/*.c))
 USER_SRCS_ubench  := tests/bench/user/ubench.c tests/bench/user/ubench_ipc.c
 USER_TOOLS        := $(sort $(basename $(notdir $(wildcard initrd/tools/*.c))))
 $(foreach t,$(USER_TOOLS),$(eval USER_SRCS_$(t) := initrd/tools/$(t).c))
-USER_INITRD_PROGRAMS := init names vfs shell serial kbd console pci ubench $(USER_TOOLS)
+USER_INITRD_PROGRAMS := init names vfs shell serial kbd console pci rtc ubench $(USER_TOOLS)
 USER_INITRD_BINS := $(addprefix $(USER_BIN)/,$(USER_INITRD_PROGRAMS))
 
 $(USER_BIN)/%: $$(call user_objs,$$(USER_SRCS_$$*)) $(USER_CRT0) $(USER_LIB) initrd/lib/user.ld

@@ -243,4 +243,13 @@ enum ks_pci_op {
                                    handed out once (-KS_ERR_BUSY after) */
 };
 
+/* ---- Real-time clock ("rtc") -----------------------------------------
+ * The PC's CMOS clock (ports 0x70..0x71), read as UTC. */
+enum ks_rtc_op {
+    KS_RTC_TIME = 0x800         /* -> words[1]: seconds since 1970-01-01
+                                   UTC, words[2]: ks_sys_clock() when the
+                                   clock was read.  -KS_ERR_CORRUPT: the
+                                   CMOS holds no valid date */
+};
+
 #endif /* KS_PROTO_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The builtins table and the small builtins: echo, help, clear, exit,
- * mem, uptime, env, export.  The file and system builtins live in
+ * mem, uptime, date, env, export.  The file and system builtins live in
  * fs.c and sys.c.
  */
 #include <errno.h>
@@ -104,6 +104,26 @@ static int builtin_uptime(int argc, char **argv)
     return 0;
 }
 
+/* The wall clock (the rtc service through time()); without it the
+ * runtime counts from boot, which is said rather than shown as 1970. */
+static int builtin_date(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm))
+        return 1;
+    if (!ks_service("rtc")) {
+        printf("date: no real-time clock (the rtc service is not running)\n");
+        return 1;
+    }
+    static const char *const days[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    printf("%s %04d-%02d-%02d %02d:%02d:%02d UTC\n", days[tm.tm_wday], tm.tm_year + 1900,
+           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return 0;
+}
+
 static int builtin_env(int argc, char **argv)
 {
     (void)argc;
@@ -166,6 +186,7 @@ const struct builtin shell_builtins[] = {
     { "rmdir", builtin_rmdir, "rmdir DIR...: remove empty directories" },
     { "unset", builtin_unset, "unset NAME...: remove environment variables" },
     { "uptime", builtin_uptime, "uptime: time since boot" },
+    { "date", builtin_date, "date: the date and time (UTC, from the CMOS clock)" },
     { NULL, NULL, NULL },
 };
 

@@ -32,7 +32,7 @@ def parse_pattern(rest):
 
 def parse_script(path):
     """-> (settings, steps); steps are (line number, command, arguments)."""
-    settings = {"firmware": ["bios"], "image": "iso", "machine": None, "mem": None}
+    settings = {"firmware": ["bios"], "image": "iso", "machine": None, "mem": None, "rtc": None}
     steps = []
     with open(path) as f:
         for number, line in enumerate(f, 1):
@@ -43,7 +43,7 @@ def parse_script(path):
             command, _, rest = text.partition(" ")
             if command == "firmware":
                 settings["firmware"] = rest.split()
-            elif command in ("image", "machine", "mem"):
+            elif command in ("image", "machine", "mem", "rtc"):
                 settings[command] = rest.strip()
             elif command in ("expect", "absent", "screen"):
                 steps.append((number, command, parse_pattern(rest)))

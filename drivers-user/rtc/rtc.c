@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bin/rtc: the PC's CMOS real-time clock (index port 0x70, data 0x71),
+ * served as "rtc" (KS_RTC_TIME, PING).  The clock is read whole while
+ * no update is in progress (status A bit 7), twice until two readings
+ * agree, so a second ticking over mid-read is never seen; cmos.c turns
+ * the registers into UTC seconds.  The clock only counts whole seconds:
+ * after start the driver watches for the next tick (a 1 ms poll between
+ * requests, for at most 1.1 s) and from then answers with that edge and
+ * the monotonic clock at it, right to about a millisecond; a request
+ * before the tick gets a plain reading (right to a second).  The
+ * runtime asks once per process (time.c) and carries the time on with
+ * the monotonic clock.
+ *
+ * Start handles (init's manifest): [0] names, [1] the "rtc" endpoint,
+ * [2] ports 0x70..0x71.  Writing 0x70 also sets the NMI mask (bit 7):
+ * the driver always writes it clear, as the firmware leaves it.
+ */
+#include "ks.h"
+#include "ks_ipc.h"
+#include "kestrel/errors.h"
+#include "cmos.h"
+
+enum { H_ENDPOINT = 1, H_PORTS };
+
+#define CMOS_INDEX 0x70
+#define CMOS_DATA  0x71
+#define STATUS_A_UPDATING 0x80
+#define READ_TRIES 8
+#define UPDATE_SPINS 100000
+
+static uint8_t cmos_read(uint8_t reg)
+{
+    ks_outb(CMOS_INDEX, reg);
+    return ks_inb(CMOS_DATA);
+}
+
+static bool read_once(struct cmos_time *t)
+{
+    for (unsigned spin = 0; cmos_read(CMOS_STATUS_A) & STATUS_A_UPDATING; spin++)
+        if (spin >= UPDATE_SPINS)
+            return false;       /* a clock stuck updating: no reading */
+    t->seconds = cmos_read(CMOS_SECONDS);
+    t->minutes = cmos_read(CMOS_MINUTES);
+    t->hours = cmos_read(CMOS_HOURS);
+    t->day = cmos_read(CMOS_DAY);
+    t->month = cmos_read(CMOS_MONTH);
+    t->year = cmos_read(CMOS_YEAR);
+    t->century = cmos_read(CMOS_CENTURY);
+    t->status_b = cmos_read(CMOS_STATUS_B);
+    return true;
+}
+
+/* -> seconds since 1970 and *clock_ns when read, or -KS_ERR_CORRUPT. */
+static int64_t rtc_now(uint64_t *clock_ns)
+{
+    struct cmos_time a, b;
+    if (!read_once(&a))
+        return -KS_ERR_CORRUPT;
+    for (unsigned i = 0; i < READ_TRIES; i++) {
+        *clock_ns = (uint64_t)ks_sys_clock();
+        if (!read_once(&b))
+            return -KS_ERR_CORRUPT;
+        if (!memcmp(&a, &b, sizeof(a))) {
+            int64_t t = cmos_to_unix(&b);
+            return t < 0 ? -KS_ERR_CORRUPT : t;
+        }
+        a = b;
+    }
+    return -KS_ERR_CORRUPT;
+}
+
+#define ANCHOR_POLLS 1100
+#define ANCHOR_POLL_NS (1000 * 1000)
+
+static int64_t anchor_secs = -1;      /* a second's start, and the clock then */
+static uint64_t anchor_clock;
+static int64_t anchor_first = -1;     /* the first reading, to see the tick */
+static unsigned anchor_polls_left = ANCHOR_POLLS;
+
+/* One poll for the tick: the reading that differs from the first
+ * becomes the anchor.  Gives up on a bad reading or after 1.1 s. */
+static void anchor_poll(void)
+{
+    uint64_t clock_ns;
+    int64_t t = rtc_now(&clock_ns);
+    if (t < 0 || --anchor_polls_left == 0) {
+        anchor_polls_left = 0;
+        return;
+    }
+    if (anchor_first < 0) {
+        anchor_first = t;
+    } else if (t != anchor_first) {
+        anchor_secs = t;
+        anchor_clock = clock_ns;
+        anchor_polls_left = 0;
+    }
+}
+
+__attribute__((noreturn)) static void serve(ks_handle_t endpoint)
+{
+    for (;;) {
+        struct ks_msg req = { 0 };
+        uint64_t timeout = anchor_polls_left ? ANCHOR_POLL_NS : KS_TIMEOUT_INFINITE;
+        int64_t r = ks_sys_ipc_recv(endpoint, &req, timeout);
+        if (r == -KS_ERR_TIMED_OUT) {
+            anchor_poll();
+            continue;
+        }
+        if (r < 0) {
+            ks_sys_sleep(10 * 1000 * 1000);     /* never spin on a broken endpoint */
+            continue;
+        }
+        for (uint32_t i = 0; i < req.handle_count && i < KS_MSG_HANDLES_MAX; i++)
+            ks_sys_handle_close(req.handles[i]);
+        struct ks_msg rep = { 0 };
+        int64_t status = 0;
+        switch (req.label) {
+        case KS_PROTO_PING:
+            break;
+        case KS_RTC_TIME: {
+            uint64_t clock_ns = anchor_clock;
+            int64_t t = anchor_secs >= 0 ? anchor_secs : rtc_now(&clock_ns);
+            if (t < 0) {
+                status = t;
+                break;
+            }
+            rep.words[1] = (uint64_t)t;
+            rep.words[2] = clock_ns;
+            break;
+        }
+        default:
+            status = -KS_ERR_NOT_SUPPORTED;
+            break;
+        }
+        rep.words[0] = (uint64_t)status;
+        ks_sys_ipc_reply(&rep);
+    }
+}
+
+static uint32_t handle_type(uint32_t index)
+{
+    const struct ks_start_info *si = ks_start_info;
+    struct ks_handle_info info;
+    if (!si || index >= si->handle_count || !si->handles[index] ||
+        ks_sys_handle_info((ks_handle_t)si->handles[index], &info) < 0)
+        return KS_OBJECT_NONE;
+    return info.type;
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (handle_type(H_ENDPOINT) != KS_OBJECT_ENDPOINT ||
+        handle_type(H_PORTS) != KS_OBJECT_IO_PORTS) {
+        printf("rtc: start handles are not endpoint, ports 0x70..0x71\n");
+        return 1;
+    }
+    ks_handle_t endpoint = (ks_handle_t)ks_start_info->handles[H_ENDPOINT];
+    int64_t r = ks_sys_io_ports_enable((ks_handle_t)ks_start_info->handles[H_PORTS]);
+    if (r < 0) {
+        printf("rtc: cannot enable ports 0x70..0x71: %s\n", ks_strerror(r));
+        return 1;
+    }
+    uint64_t clock_ns;
+    int64_t t = rtc_now(&clock_ns);
+    if (t < 0) {
+        printf("rtc: the CMOS clock holds no valid date; serving errors\n");
+    } else {
+        time_t now = (time_t)t;
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        printf("rtc: %04d-%02d-%02d %02d:%02d:%02d UTC\n", tm.tm_year + 1900, tm.tm_mon + 1,
+               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
+    serve(endpoint);
+}
