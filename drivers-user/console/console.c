@@ -95,18 +95,10 @@ static void log_line(const char *s)
     log_end(&b);
 }
 
-static ks_handle_t start_handle(unsigned i)
-{
-    const struct ks_start_info *si = ks_start_info;
-    if (!si || i >= si->handle_count || i >= KS_START_HANDLES_MAX || si->handles[i] <= 0)
-        return 0;
-    return (ks_handle_t)si->handles[i];
-}
-
 /* Map the screen and set up the model; on any trouble stay serial only. */
 static void screen_setup(int argc, char **argv)
 {
-    ks_handle_t mem = start_handle(2);
+    ks_handle_t mem = ks_start_handle(2);
     const char *arg = screen_arg(argc, argv);
     struct screen_geom g;
     if (!mem) {
@@ -318,8 +310,8 @@ static void serve(struct ks_msg *m, uint32_t *draw_len)
 
 int main(int argc, char **argv)
 {
-    ks_handle_t ep = start_handle(1);
-    serial = start_handle(3);
+    ks_handle_t ep = ks_start_handle(1);
+    serial = ks_start_handle(3);
     if (!ep) {
         log_line("console: no service endpoint (start handle 1), exiting");
         return 1;

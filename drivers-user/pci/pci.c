@@ -29,22 +29,6 @@ static uint8_t bar_claimed[PCI_MAX_DEVICES];
 static bool irq_claimed[PCI_MAX_DEVICES];
 static ks_handle_t resource;
 
-static int64_t start_handle(unsigned i)
-{
-    const struct ks_start_info *si = ks_start_info;
-    if (!si || i >= si->handle_count || i >= KS_START_HANDLES_MAX)
-        return 0;
-    return si->handles[i];
-}
-
-static uint32_t handle_type(int64_t h)
-{
-    struct ks_handle_info info;
-    if (h <= 0 || ks_sys_handle_info((ks_handle_t)h, &info) < 0)
-        return KS_OBJECT_NONE;
-    return info.type;
-}
-
 /* The object for one BAR -> a handle, or -KS_ERR_*. */
 static int64_t make_bar_object(const struct ks_pci_device *d, unsigned bar)
 {
@@ -188,15 +172,16 @@ int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    int64_t first = start_handle(0);
-    if (handle_type(first) == KS_OBJECT_RESOURCE)
-        return standalone((ks_handle_t)first);
+    ks_handle_t first = ks_start_handle(0);
+    if (ks_handle_type(first) == KS_OBJECT_RESOURCE)
+        return standalone(first);
 
-    int64_t endpoint = start_handle(H_ENDPOINT);
-    int64_t ports = start_handle(H_PORTS);
-    resource = (ks_handle_t)start_handle(H_RESOURCE);
-    if (handle_type(endpoint) != KS_OBJECT_ENDPOINT || handle_type(ports) != KS_OBJECT_IO_PORTS ||
-        handle_type(resource) != KS_OBJECT_RESOURCE) {
+    ks_handle_t endpoint = ks_start_handle(H_ENDPOINT);
+    ks_handle_t ports = ks_start_handle(H_PORTS);
+    resource = ks_start_handle(H_RESOURCE);
+    if (ks_handle_type(endpoint) != KS_OBJECT_ENDPOINT ||
+        ks_handle_type(ports) != KS_OBJECT_IO_PORTS ||
+        ks_handle_type(resource) != KS_OBJECT_RESOURCE) {
         printf("pci: start handles are not endpoint, resource, ports\n");
         return 1;
     }

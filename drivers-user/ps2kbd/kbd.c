@@ -226,14 +226,6 @@ __attribute__((noreturn)) static void serve(void)
     }
 }
 
-static uint32_t handle_type(int64_t handle)
-{
-    struct ks_handle_info info;
-    if (handle <= 0 || ks_sys_handle_info((ks_handle_t)handle, &info) < 0)
-        return KS_OBJECT_NONE;
-    return info.type;
-}
-
 /* Standalone: the objects init would have given, made from the boot
  * resource; no endpoint (the main thread just waits) and no console. */
 static int64_t make_own_handles(ks_handle_t resource)
@@ -260,7 +252,7 @@ int main(int argc, char **argv)
     (void)argv;
     const struct ks_start_info *si = ks_start_info;
     int64_t r;
-    if (si && si->handle_count && handle_type(si->handles[0]) == KS_OBJECT_RESOURCE) {
+    if (si && si->handle_count && ks_handle_type((ks_handle_t)si->handles[0]) == KS_OBJECT_RESOURCE) {
         standalone = true;
         if ((r = make_own_handles((ks_handle_t)si->handles[0])) < 0) {
             printf("kbd: standalone: cannot make the device objects (%lld)\n", (long long)r);
@@ -281,8 +273,8 @@ int main(int argc, char **argv)
         return 1;
     }
     controller_init();
-    polled = handle_type(h[H_IRQ]) != KS_OBJECT_INTERRUPT ||
-             handle_type(h[H_NOTIFY]) != KS_OBJECT_NOTIFICATION;
+    polled = ks_handle_type(h[H_IRQ]) != KS_OBJECT_INTERRUPT ||
+             ks_handle_type(h[H_NOTIFY]) != KS_OBJECT_NOTIFICATION;
     if (polled)
         printf("kbd: no interrupt object for IRQ 1: polling every %llu ms\n",
                (unsigned long long)(POLL_NS / NS_PER_MS));

@@ -138,27 +138,17 @@ __attribute__((noreturn)) static void serve(ks_handle_t endpoint)
     }
 }
 
-static uint32_t handle_type(uint32_t index)
-{
-    const struct ks_start_info *si = ks_start_info;
-    struct ks_handle_info info;
-    if (!si || index >= si->handle_count || !si->handles[index] ||
-        ks_sys_handle_info((ks_handle_t)si->handles[index], &info) < 0)
-        return KS_OBJECT_NONE;
-    return info.type;
-}
-
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    if (handle_type(H_ENDPOINT) != KS_OBJECT_ENDPOINT ||
-        handle_type(H_PORTS) != KS_OBJECT_IO_PORTS) {
+    ks_handle_t endpoint = ks_start_handle(H_ENDPOINT), ports = ks_start_handle(H_PORTS);
+    if (ks_handle_type(endpoint) != KS_OBJECT_ENDPOINT ||
+        ks_handle_type(ports) != KS_OBJECT_IO_PORTS) {
         printf("rtc: start handles are not endpoint, ports 0x70..0x71\n");
         return 1;
     }
-    ks_handle_t endpoint = (ks_handle_t)ks_start_info->handles[H_ENDPOINT];
-    int64_t r = ks_sys_io_ports_enable((ks_handle_t)ks_start_info->handles[H_PORTS]);
+    int64_t r = ks_sys_io_ports_enable(ports);
     if (r < 0) {
         printf("rtc: cannot enable ports 0x70..0x71: %s\n", ks_strerror(r));
         return 1;

@@ -98,14 +98,6 @@ static void log_line(const char *fmt, long long value)
         ks_sys_log_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-static uint32_t handle_type(ks_handle_t handle)
-{
-    struct ks_handle_info info;
-    if (!handle || ks_sys_handle_info(handle, &info) < 0)
-        return KS_OBJECT_NONE;
-    return info.type;
-}
-
 /* Standalone: the objects init would have given, from the boot
  * resource.  IRQ 4 may be refused (the kernel's): then it polls. */
 static int64_t make_own_handles(ks_handle_t resource)
@@ -391,23 +383,23 @@ int main(int argc, char **argv)
     const struct ks_start_info *si = ks_start_info;
     for (unsigned i = 0; si && i < H_COUNT && i < si->handle_count; i++)
         h[i] = (ks_handle_t)si->handles[i];
-    if (handle_type(h[0]) == KS_OBJECT_RESOURCE) {
+    if (ks_handle_type(h[0]) == KS_OBJECT_RESOURCE) {
         standalone = true;
         if (make_own_handles(h[0]) < 0) {
             log_line("serial: standalone: cannot make the device objects (%lld)\n", -1);
             return 1;
         }
     }
-    if ((!standalone && handle_type(h[H_ENDPOINT]) != KS_OBJECT_ENDPOINT) ||
-        handle_type(h[H_PORTS]) != KS_OBJECT_IO_PORTS ||
-        handle_type(h[H_NOTIFY]) != KS_OBJECT_NOTIFICATION) {
+    if ((!standalone && ks_handle_type(h[H_ENDPOINT]) != KS_OBJECT_ENDPOINT) ||
+        ks_handle_type(h[H_PORTS]) != KS_OBJECT_IO_PORTS ||
+        ks_handle_type(h[H_NOTIFY]) != KS_OBJECT_NOTIFICATION) {
         log_line("serial: start handles are not endpoint, ports, notification (%lld)\n",
                  si ? (long long)si->handle_count : -1);
         return 1;
     }
-    if (handle_type(h[H_CONSOLE]) != KS_OBJECT_ENDPOINT)
+    if (ks_handle_type(h[H_CONSOLE]) != KS_OBJECT_ENDPOINT)
         h[H_CONSOLE] = 0;                   /* input is kept, then dropped */
-    polled = handle_type(h[H_IRQ]) != KS_OBJECT_INTERRUPT;
+    polled = ks_handle_type(h[H_IRQ]) != KS_OBJECT_INTERRUPT;
     int64_t r = ks_sys_io_ports_enable(h[H_PORTS]);
     if (r < 0) {
         log_line("serial: cannot enable ports 0x3f8..0x3ff (%lld)\n", r);

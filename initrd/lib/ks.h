@@ -45,6 +45,26 @@
  * did not match, which a correct kernel never does). */
 extern const struct ks_start_info *ks_start_info;
 
+/* Start handle index (0: none there, or no such index). */
+static inline ks_handle_t ks_start_handle(unsigned index)
+{
+    const struct ks_start_info *si = ks_start_info;
+    if (!si || index >= si->handle_count || index >= KS_START_HANDLES_MAX ||
+        si->handles[index] <= 0)
+        return 0;
+    return (ks_handle_t)si->handles[index];
+}
+
+/* The type of object a handle names: KS_OBJECT_NONE for 0 or a handle
+ * that names nothing here.  Drivers check their start handles with it. */
+static inline uint32_t ks_handle_type(ks_handle_t handle)
+{
+    struct ks_handle_info info;
+    if (!handle || ks_sys_handle_info(handle, &info) < 0)
+        return KS_OBJECT_NONE;
+    return info.type;
+}
+
 static inline void ks_yield(void)
 {
     ks_sys_yield();
