@@ -193,37 +193,21 @@ static int64_t irq_thread(void *arg)
     return 0;
 }
 
+static int64_t kbd_request(const struct ks_msg *req, struct ks_msg *rep)
+{
+    if (req->label != KS_KBD_STATS)
+        return -KS_ERR_NOT_SUPPORTED;
+    ks_mutex_lock(&stats_lock);
+    rep->words[1] = stat_keys;
+    rep->words[2] = stat_interrupts;
+    ks_mutex_unlock(&stats_lock);
+    return 0;
+}
+
 __attribute__((noreturn)) static void serve(void)
 {
-    static uint8_t buf[KS_MSG_DATA_MAX];
-    for (;;) {
-        struct ks_msg req = { 0 };
-        req.data = (uint64_t)(uintptr_t)buf;
-        req.data_cap = sizeof(buf);
-        if (ks_sys_ipc_recv(h[H_ENDPOINT], &req, KS_TIMEOUT_INFINITE) < 0) {
-            ks_sys_sleep(10 * NS_PER_MS);
-            continue;
-        }
-        for (uint32_t i = 0; i < req.handle_count && i < KS_MSG_HANDLES_MAX; i++)
-            ks_sys_handle_close(req.handles[i]);
-        struct ks_msg rep = { 0 };
-        int64_t status = 0;
-        switch (req.label) {
-        case KS_PROTO_PING:
-            break;
-        case KS_KBD_STATS:
-            ks_mutex_lock(&stats_lock);
-            rep.words[1] = stat_keys;
-            rep.words[2] = stat_interrupts;
-            ks_mutex_unlock(&stats_lock);
-            break;
-        default:
-            status = -KS_ERR_NOT_SUPPORTED;
-            break;
-        }
-        rep.words[0] = (uint64_t)status;
-        ks_sys_ipc_reply(&rep);
-    }
+    for (;;)
+        (void)ks_serve_one(h[H_ENDPOINT], NULL, 0, KS_TIMEOUT_INFINITE, kbd_request);
 }
 
 /* Standalone: the objects init would have given, made from the boot

@@ -97,44 +97,26 @@ static void anchor_poll(void)
     }
 }
 
+static int64_t rtc_request(const struct ks_msg *req, struct ks_msg *rep)
+{
+    if (req->label != KS_RTC_TIME)
+        return -KS_ERR_NOT_SUPPORTED;
+    uint64_t clock_ns = anchor_clock;
+    int64_t t = anchor_secs >= 0 ? anchor_secs : rtc_now(&clock_ns);
+    if (t < 0)
+        return t;
+    rep->words[1] = (uint64_t)t;
+    rep->words[2] = clock_ns;
+    return 0;
+}
+
+/* Until the tick is seen, a 1 ms wait between requests polls for it. */
 __attribute__((noreturn)) static void serve(ks_handle_t endpoint)
 {
     for (;;) {
-        struct ks_msg req = { 0 };
         uint64_t timeout = anchor_polls_left ? ANCHOR_POLL_NS : KS_TIMEOUT_INFINITE;
-        int64_t r = ks_sys_ipc_recv(endpoint, &req, timeout);
-        if (r == -KS_ERR_TIMED_OUT) {
+        if (ks_serve_one(endpoint, NULL, 0, timeout, rtc_request) == -KS_ERR_TIMED_OUT)
             anchor_poll();
-            continue;
-        }
-        if (r < 0) {
-            ks_sys_sleep(10 * 1000 * 1000);     /* never spin on a broken endpoint */
-            continue;
-        }
-        for (uint32_t i = 0; i < req.handle_count && i < KS_MSG_HANDLES_MAX; i++)
-            ks_sys_handle_close(req.handles[i]);
-        struct ks_msg rep = { 0 };
-        int64_t status = 0;
-        switch (req.label) {
-        case KS_PROTO_PING:
-            break;
-        case KS_RTC_TIME: {
-            uint64_t clock_ns = anchor_clock;
-            int64_t t = anchor_secs >= 0 ? anchor_secs : rtc_now(&clock_ns);
-            if (t < 0) {
-                status = t;
-                break;
-            }
-            rep.words[1] = (uint64_t)t;
-            rep.words[2] = clock_ns;
-            break;
-        }
-        default:
-            status = -KS_ERR_NOT_SUPPORTED;
-            break;
-        }
-        rep.words[0] = (uint64_t)status;
-        ks_sys_ipc_reply(&rep);
     }
 }
 

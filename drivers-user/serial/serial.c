@@ -338,42 +338,33 @@ static void log_take(void)
     ks_sys_log_write(line, strlen(line));
 }
 
+static uint8_t request_buf[KS_MSG_DATA_MAX];
+
+static int64_t serial_request(const struct ks_msg *req, struct ks_msg *rep)
+{
+    switch (req->label) {
+    case KS_SERIAL_WRITE:
+        rep->words[1] = serial_write(request_buf, req->data_len <= sizeof(request_buf)
+                                                  ? req->data_len : 0);
+        return 0;
+    case KS_SERIAL_STATS:
+        ks_mutex_lock(&lock);
+        rep->words[1] = stat_rx;
+        rep->words[2] = stat_tx;
+        rep->words[3] = stat_irqs;
+        rep->words[4] = stat_rx_dropped;    /* beyond the protocol: diagnostics */
+        ks_mutex_unlock(&lock);
+        return 0;
+    default:
+        return -KS_ERR_NOT_SUPPORTED;
+    }
+}
+
 __attribute__((noreturn)) static void serve(void)
 {
-    static uint8_t buf[KS_MSG_DATA_MAX];
-    for (;;) {
-        struct ks_msg req = { 0 };
-        req.data = (uint64_t)(uintptr_t)buf;
-        req.data_cap = sizeof(buf);
-        if (ks_sys_ipc_recv(h[H_ENDPOINT], &req, KS_TIMEOUT_INFINITE) < 0) {
-            ks_sys_sleep(10 * NS_PER_MS);
-            continue;
-        }
-        for (uint32_t i = 0; i < req.handle_count && i < KS_MSG_HANDLES_MAX; i++)
-            ks_sys_handle_close(req.handles[i]);
-        struct ks_msg rep = { 0 };
-        int64_t status = 0;
-        switch (req.label) {
-        case KS_PROTO_PING:
-            break;
-        case KS_SERIAL_WRITE:
-            rep.words[1] = serial_write(buf, req.data_len <= sizeof(buf) ? req.data_len : 0);
-            break;
-        case KS_SERIAL_STATS:
-            ks_mutex_lock(&lock);
-            rep.words[1] = stat_rx;
-            rep.words[2] = stat_tx;
-            rep.words[3] = stat_irqs;
-            rep.words[4] = stat_rx_dropped;     /* beyond the protocol: diagnostics */
-            ks_mutex_unlock(&lock);
-            break;
-        default:
-            status = -KS_ERR_NOT_SUPPORTED;
-            break;
-        }
-        rep.words[0] = (uint64_t)status;
-        ks_sys_ipc_reply(&rep);
-    }
+    for (;;)
+        (void)ks_serve_one(h[H_ENDPOINT], request_buf, sizeof(request_buf), KS_TIMEOUT_INFINITE,
+                           serial_request);
 }
 
 int main(int argc, char **argv)

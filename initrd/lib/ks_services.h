@@ -55,6 +55,17 @@ ks_handle_t ks_stdio_handle(int fd);
 /* At start (crt0): take 0..2 from KS_FDn=INDEX in the environment. */
 void ks_stdio_inherit(void);
 
+/* One request of a simple service: receive on endpoint (data into buf,
+ * up to cap bytes; buf may be NULL) for at most timeout_ns, close every
+ * handle the request carried, answer KS_PROTO_PING itself and any other
+ * label through fn (its result is the reply's status, words[0]:
+ * -KS_ERR_NOT_SUPPORTED for a label it does not know), then reply.
+ * -> 0 once a request was served, -KS_ERR_TIMED_OUT, or another
+ * receive error after a 10 ms pause (a loop on it never spins). */
+typedef int64_t (*ks_serve_fn)(const struct ks_msg *req, struct ks_msg *rep);
+int64_t ks_serve_one(ks_handle_t endpoint, void *buf, uint32_t cap, uint64_t timeout_ns,
+                     ks_serve_fn fn);
+
 /* Start the program at path (through the VFS's KS_VFS_IMAGE) with argv
  * (argv[0] is its name) and this process's environment.  The child gets
  * the name service as start handle 0 and then the count extra handles
