@@ -100,41 +100,39 @@ static void prompt(void)
     fflush(stdout);
 }
 
-/* Point descriptors 0 and 1 at the files of r for one command (a
- * builtin prints through stdout; a program inherits them through
- * ks_spawn) -> 0, or the status after a message. */
-static int redirect_begin(const struct tok_redirect *r)
-{
-    fflush(stdout);
-    if (r->in) {
-        int fd = open(r->in, O_RDONLY);
-        if (fd < 0) {
-            shell_error("shell", r->in);
-            return 1;
-        }
-        ks_stdio_redirect(0, fd);
-    }
-    if (r->out) {
-        int fd = open(r->out, O_WRONLY | O_CREAT | (r->append ? O_APPEND : O_TRUNC), 0644);
-        if (fd < 0) {
-            shell_error("shell", r->out);
-            if (r->in)
-                ks_stdio_restore(0);
-            return 1;
-        }
-        ks_stdio_redirect(1, fd);
-    }
-    return 0;
-}
-
 static void redirect_end(const struct tok_redirect *r)
 {
-    if (r->out) {
-        fflush(stdout);
-        ks_stdio_restore(1);
+    fflush(stdout);
+    fflush(stderr);
+    for (int fd = 0; fd < 3; fd++)
+        ks_stdio_restore(fd);       /* nothing to do for one not redirected */
+    (void)r;
+}
+
+/* Point descriptors 0, 1 and 2 at the files of r for one command (a
+ * builtin prints through stdout and stderr; a program inherits them
+ * through ks_spawn) -> 0, or the status after a message.  Standard
+ * error goes last, so a message about the others still reaches the
+ * console. */
+static int redirect_begin(const struct tok_redirect *r)
+{
+    const char *path[3] = { r->in, r->out, r->err };
+    int flags[3] = { O_RDONLY, O_WRONLY | O_CREAT | (r->append ? O_APPEND : O_TRUNC),
+                     O_WRONLY | O_CREAT | (r->err_append ? O_APPEND : O_TRUNC) };
+    fflush(stdout);
+    fflush(stderr);
+    for (int fd = 0; fd < 3; fd++) {
+        if (!path[fd])
+            continue;
+        int file = open(path[fd], flags[fd], 0644);
+        if (file < 0) {
+            shell_error("shell", path[fd]);
+            redirect_end(r);
+            return 1;
+        }
+        ks_stdio_redirect(fd, file);
     }
-    if (r->in)
-        ks_stdio_restore(0);
+    return 0;
 }
 
 static void execute(char *line)
@@ -151,7 +149,7 @@ static void execute(char *line)
         last_status = 2;
         return;
     }
-    if (argc == 0 && !redir.in && !redir.out)
+    if (argc == 0 && !redir.in && !redir.out && !redir.err)
         return;
     if ((last_status = redirect_begin(&redir)) != 0)
         return;

@@ -60,25 +60,32 @@ int tokenize(const char *line, char *buf, size_t cap, char **argv, int words_max
     struct tok t = { buf, cap, 0, false };
     const char *p = line;
     int argc = 0;
-    char pending = 0;           /* '<', '>' or 'a' (>>): the next word is its file */
+    char pending = 0;           /* '<', '>', 'a' (>>), 'e' (2>), 'E' (2>>): the
+                                   next word is its file */
 
     *error = NULL;
     argv[0] = NULL;
     if (redir)
-        *redir = (struct tok_redirect){ NULL, NULL, false };
+        *redir = (struct tok_redirect){ NULL, NULL, false, NULL, false };
     for (;;) {
         while (is_blank(*p))
             p++;
         if (*p == '\0' || *p == '#')
             break;
-        if (is_redirect(redir, *p)) {
+        /* 2> and 2>> only where a word would start: a2>b is a2, >, b. */
+        bool err_op = redir && p[0] == '2' && p[1] == '>';
+        if (err_op || is_redirect(redir, *p)) {
             if (pending) {
                 *error = "missing file name after < or >";
                 return -1;
             }
-            pending = *p == '>' && p[1] == '>' ? 'a' : *p;
-            p += pending == 'a' ? 2 : 1;
-            if ((pending == '<' && redir->in) || (pending != '<' && redir->out)) {
+            if (err_op)
+                p++;
+            bool twice = *p == '>' && p[1] == '>';
+            pending = err_op ? (twice ? 'E' : 'e') : twice ? 'a' : *p;
+            p += twice ? 2 : 1;
+            if ((pending == '<' && redir->in) || ((pending == '>' || pending == 'a') && redir->out) ||
+                ((pending == 'e' || pending == 'E') && redir->err)) {
                 *error = "more than one < or > of a kind";
                 return -1;
             }
@@ -141,6 +148,9 @@ int tokenize(const char *line, char *buf, size_t cap, char **argv, int words_max
         }
         if (pending == '<') {
             redir->in = buf + start;
+        } else if (pending == 'e' || pending == 'E') {
+            redir->err = buf + start;
+            redir->err_append = pending == 'E';
         } else if (pending) {
             redir->out = buf + start;
             redir->append = pending == 'a';

@@ -16,9 +16,11 @@
  * line.
  *
  * With redir, unquoted '<', '>' and ">>" are operators (they also end a
- * word: a>b is a, >, b): the word after each is its file, taken out of
- * argv into *redir.  At most one input and one output; an operator
- * without a file is an error.  Without redir they are ordinary bytes.
+ * word: a>b is a, >, b), and so are "2>" and "2>>" where a word would
+ * start (standard error): the word after each is its file, taken out of
+ * argv into *redir.  At most one of each kind (input, output, error); an
+ * operator without a file is an error.  Without redir they are ordinary
+ * bytes.
  */
 #ifndef SHELL_TOKENIZE_H
 #define SHELL_TOKENIZE_H
@@ -36,6 +38,8 @@ struct tok_redirect {
     const char *in;             /* < FILE, or NULL */
     const char *out;            /* > FILE or >> FILE, or NULL */
     bool append;                /* it was >> */
+    const char *err;            /* 2> FILE or 2>> FILE, or NULL */
+    bool err_append;            /* it was 2>> */
 };
 
 /* Split line into at most words_max words: their bytes go to buf (cap

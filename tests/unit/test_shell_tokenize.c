@@ -216,6 +216,22 @@ UNIT_TEST(tokenize_redirections)
     /* Without redir they are ordinary bytes. */
     CHECK_EQ_U(tok("a>b"), 1);
     CHECK_STR(argv[0], "a>b");
+    /* Standard error: 2> and 2>> start a word; a 2 inside one is text. */
+    CHECK_EQ_U(tokr("cc x 2>errs >out"), 2);
+    CHECK_STR(argv[1], "x");
+    CHECK_STR(redir.err, "errs");
+    CHECK(!redir.err_append);
+    CHECK_STR(redir.out, "out");
+    CHECK_EQ_U(tokr("cc 2>> log"), 1);
+    CHECK_STR(redir.err, "log");
+    CHECK(redir.err_append && redir.out == NULL);
+    CHECK_EQ_U(tokr("echo a2>b 2"), 3);
+    CHECK_STR(argv[1], "a2");
+    CHECK_STR(argv[2], "2");
+    CHECK_STR(redir.out, "b");
+    CHECK(redir.err == NULL);
+    CHECK_EQ_U(tokr("echo '2>' x"), 3);
+    CHECK_STR(argv[1], "2>");
 }
 
 UNIT_TEST(tokenize_bad_redirections)
@@ -230,6 +246,10 @@ UNIT_TEST(tokenize_bad_redirections)
     CHECK_STR(err, "more than one < or > of a kind");
     CHECK(tokr("cat < a < b") < 0);
     CHECK_STR(err, "more than one < or > of a kind");
+    CHECK(tokr("cc 2> a 2>> b") < 0);
+    CHECK_STR(err, "more than one < or > of a kind");
+    CHECK(tokr("cc 2>") < 0);
+    CHECK_STR(err, "missing file name after < or >");
     CHECK(tokr("< in") == 0);
     CHECK_STR(redir.in, "in");
 }
