@@ -100,13 +100,13 @@ static void prompt(void)
     fflush(stdout);
 }
 
-static void redirect_end(const struct tok_redirect *r)
+/* Descriptors 0..2 back to the console (those not redirected stay). */
+static void redirect_end(void)
 {
     fflush(stdout);
     fflush(stderr);
     for (int fd = 0; fd < 3; fd++)
-        ks_stdio_restore(fd);       /* nothing to do for one not redirected */
-    (void)r;
+        ks_stdio_restore(fd);
 }
 
 /* Point descriptors 0, 1 and 2 at the files of r for one command (a
@@ -127,7 +127,7 @@ static int redirect_begin(const struct tok_redirect *r)
         int file = open(path[fd], flags[fd], 0644);
         if (file < 0) {
             shell_error("shell", path[fd]);
-            redirect_end(r);
+            redirect_end();
             return 1;
         }
         ks_stdio_redirect(fd, file);
@@ -160,7 +160,7 @@ static void execute(char *line)
         else
             last_status = shell_run_program(argc, argv);
     }
-    redirect_end(&redir);
+    redirect_end();
     fflush(stdout);
 }
 
