@@ -305,7 +305,7 @@ static int64_t priority_with(const char *env)
     CHECK_EQ(ks_process_start(child), 0);
     struct ks_exit_status st;
     memset(&st, 0, sizeof(st));
-    CHECK_EQ(ks_sys_wait(child, &st, 30000 * NS_PER_MS), 0);
+    CHECK_EQ(ks_sys_wait(child, &st, CHILD_TIMEOUT), 0);
     CHECK_EQ(ks_sys_handle_close(child), 0);
     CHECK_EQ(st.reason, KS_EXIT_NORMAL);
     return st.status;
